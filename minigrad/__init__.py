@@ -1,0 +1,90 @@
+"""minigrad: a small, readable reverse-mode autograd engine on NumPy.
+
+Its API is a faithful subset of PyTorch's, so ``import minigrad as torch``
+runs tutorial code unchanged.  Read it bottom-up:
+
+* ``tensor.py``   the Tensor (an array plus autograd state)
+* ``engine.py``   graph nodes, recording, the backward pass
+* ``rules.py``    the derivative rules: one table, forward/VJP/JVP per primitive
+* ``ops.py``      PyTorch's functions on top of the rules (dtypes, names, errors)
+* ``creation.py`` tensor, zeros, arange, randn, ...
+* ``grad_mode.py`` no_grad / enable_grad
+* ``autograd/``   backward and grad
+"""
+
+from . import autograd
+from ._dtype import (
+    bool_ as bool,  # noqa: A004
+    double,
+    dtype,
+    float,  # noqa: A004
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,  # noqa: A004
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from ._tensor_str import get_printoptions, printoptions, set_printoptions
+from .creation import (
+    Generator,
+    arange,
+    as_tensor,
+    default_generator,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    initial_seed,
+    linspace,
+    manual_seed,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    seed,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .ops import *  # noqa: F403 (PyTorch's functions: add, exp, sum, matmul, ...)
+from .ops import abs, all, any, max, min, pow, round, sum  # noqa: A004
+from .tensor import Size, Tensor, device, is_tensor
+
+FloatTensor = DoubleTensor = LongTensor = BoolTensor = None  # set below
+
+__version__ = "0.1.0"
+
+
+def _legacy_type(dt):
+    class _Legacy:
+        def __new__(cls, *args):
+            data = args[0] if len(args) == 1 and not isinstance(args[0], type(1)) else None
+            if data is None:
+                return zeros(*args, dtype=dt)
+            return tensor(data, dtype=dt)
+
+    _Legacy.__name__ = dt._legacy
+    return _Legacy
+
+
+FloatTensor = _legacy_type(float32)
+DoubleTensor = _legacy_type(float64)
+LongTensor = _legacy_type(int64)
+BoolTensor = _legacy_type(bool)

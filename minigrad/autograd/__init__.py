@@ -1,0 +1,116 @@
+"""``minigrad.autograd``: ``backward`` and ``grad``, PyTorch's two entry points
+to reverse mode, with PyTorch's checks and messages."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .. import engine
+from ..grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ..tensor import Tensor
+
+CREATE_GRAPH_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using "
+    "autograd.grad when creating the graph to avoid this. If you have to use this "
+    "function, make sure to reset the .grad fields of your parameters to None after use "
+    "to break the cycle and avoid the leak. (Triggered internally at "
+    "/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)"
+)
+
+
+def _as_tuple(x) -> tuple:
+    if x is None:
+        return ()
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def _grad_outputs(outputs, grad_outputs, create_graph: bool) -> list:
+    """Check and fill in the gradient for each output (1 for a scalar)."""
+    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
+    else:
+        grad_outputs = list(grad_outputs)
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"grad can be implicitly created only for scalar outputs"
+                           if not grad_outputs else
+                           f"got {len(grad_outputs)} tensors and {len(outputs)} gradients")
+    result = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if not out._requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if out.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            arr = np.ones(out._data.shape, dtype=out._data.dtype)
+            result.append(Tensor._make(arr) if create_graph else arr)
+            continue
+        if not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got "
+                            f"{type(g).__name__}")
+        if g.shape != out.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
+                f"has a shape of {out.shape}.")
+        if create_graph:
+            result.append(g if g._data.dtype == out._data.dtype else g.to(out.dtype))
+        else:
+            result.append(g._data.astype(out._data.dtype, copy=False))
+    return result
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+             grad_variables=None, inputs=None) -> None:
+    """Accumulate into ``.grad`` the gradients of ``tensors`` w.r.t. the graph's leaves
+    (or w.r.t. ``inputs`` only, when given)."""
+    outputs = _as_tuple(tensors)
+    if grad_tensors is None:
+        grad_tensors = grad_variables
+    grads = _grad_outputs(outputs, grad_tensors, create_graph)
+    if create_graph:
+        warnings.warn(CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
+    if retain_graph is None:
+        retain_graph = create_graph
+    targets = None
+    if inputs is not None:
+        targets = _as_tuple(inputs)
+        if not targets:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    engine.run_backward(outputs, grads, retain_graph, create_graph, targets, accumulate=True)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, is_grads_batched=False,
+         materialize_grads=False) -> tuple:
+    """The gradients of ``outputs`` w.r.t. ``inputs``, returned (``.grad`` is untouched)."""
+    outs = _as_tuple(outputs)
+    ins = _as_tuple(inputs)
+    if is_grads_batched:
+        raise NotImplementedError("minigrad.autograd.grad does not batch (is_grads_batched)")
+    for t in ins:
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    grads = _grad_outputs(outs, grad_outputs, create_graph)
+    if retain_graph is None:
+        retain_graph = create_graph
+    result = engine.run_backward(outs, grads, retain_graph, create_graph, ins, accumulate=False)
+    for i, g in enumerate(result):
+        if g is None:
+            if materialize_grads:
+                result[i] = Tensor._make(np.zeros_like(ins[i]._data))
+            elif not allow_unused:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {i} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior.")
+    return tuple(result)
+
+
+__all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
+           "is_grad_enabled"]

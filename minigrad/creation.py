@@ -1,0 +1,263 @@
+"""Making tensors: ``tensor``, ``zeros``, ``arange``, ``randn``, ... with PyTorch's dtypes."""
+
+from __future__ import annotations
+
+import builtins
+import math
+import warnings
+
+import numpy as np
+
+from . import _dtype, _random
+from ._dtype import dtype as DType
+from .ops import _shape_arg
+from .tensor import Tensor
+
+# Data to arrays --------------------------------------------------------------------------
+
+
+def _walk(data, depth: int = 0):
+    """Nested sequences to (flat values, shape, category, numpy dtype or None).
+
+    Checks for ragged lists with PyTorch's message.
+    """
+    if isinstance(data, Tensor):
+        if data.ndim == 0:
+            return [data._data.item()], (), data.dtype._category, data._data.dtype
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    if isinstance(data, np.ndarray):
+        return list(data.reshape(-1).tolist()), data.shape, _dtype.from_numpy_dtype(
+            data.dtype)._category, data.dtype
+    if isinstance(data, (list, tuple)):
+        if not data:
+            return [], (0,), 2, None
+        parts = [_walk(d, depth + 1) for d in data]
+        inner = parts[0][1]
+        for p in parts[1:]:
+            if p[1] != inner:
+                got = p[1][0] if p[1] else None
+                if got is None or len(p[1]) != len(inner):
+                    raise ValueError(f"expected sequence of length {inner[0] if inner else 0} "
+                                     f"at dim {depth + 1} (got {got if got is not None else 0})")
+                raise ValueError(f"expected sequence of length {inner[0]} at dim {depth + 1} "
+                                 f"(got {got})")
+        flat = [v for p in parts for v in p[0]]
+        cat = builtins.max(p[2] for p in parts)
+        dts = [p[3] for p in parts if p[3] is not None and p[2] == cat]
+        return flat, (len(data),) + inner, cat, (dts[0] if dts and cat == 2 and all(
+            d == dts[0] for d in dts) and any(p[3] is not None for p in parts) else None)
+    if isinstance(data, (bool, np.bool_)):
+        return [builtins.bool(data)], (), 0, None
+    if isinstance(data, (builtins.int, np.integer)):
+        return [builtins.int(data)], (), 1, None
+    if isinstance(data, (builtins.float, np.floating)):
+        return [builtins.float(data)], (), 2, (np.dtype(type(data)) if isinstance(
+            data, np.floating) else None)
+    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _array(data, dtype: DType | None) -> np.ndarray:
+    if isinstance(data, np.ndarray) and not isinstance(data, np.generic):
+        dt = dtype.np if dtype is not None else _dtype.from_numpy_dtype(data.dtype).np
+        return np.array(data, dtype=dt, copy=True)
+    flat, shape, cat, np_dt = _walk(data)
+    if dtype is None:
+        if cat == 2:
+            dt = np_dt if np_dt is not None and np_dt != np.float32 else (
+                _dtype.get_default_dtype().np)
+            if np_dt is not None and np_dt == np.float32:
+                dt = np.dtype(np.float32)
+        else:
+            dt = (np.dtype(np.bool_), np.dtype(np.int64))[cat]
+    else:
+        dt = dtype.np
+    return np.array(flat, dtype=dt).reshape(shape)
+
+
+def tensor(data, *, dtype: DType | None = None, device=None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (nested lists, numbers, arrays)."""
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use "
+            "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
+            "requires_grad_(True), rather than torch.tensor(sourceTensor).",
+            UserWarning, stacklevel=2)
+        arr = np.array(data._data, dtype=None if dtype is None else dtype.np, copy=True)
+    else:
+        arr = _array(data, dtype)
+    return _leaf(arr, requires_grad)
+
+
+def _leaf(arr: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._make(arr)
+    if requires_grad:
+        if arr.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        t._requires_grad = True
+    return t
+
+
+def as_tensor(data, dtype: DType | None = None, device=None) -> Tensor:
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A tensor sharing memory with ``ndarray``."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dtype.from_numpy_dtype(ndarray.dtype)
+    return Tensor._make(ndarray)
+
+
+def _legacy_new(cls, args) -> Tensor:
+    """``torch.Tensor(...)``: float32 data, a shape, or a copy of another tensor."""
+    if not args:
+        return _leaf(np.zeros(0, dtype=np.float32), False)
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        return args[0]
+    if builtins.all(isinstance(a, (builtins.int, np.integer)) and not isinstance(a, bool)
+                    for a in args):
+        return _leaf(np.zeros(args, dtype=np.float32), False)
+    return _leaf(_array(args[0], _dtype.float32), False)
+
+
+# Filled tensors --------------------------------------------------------------------------
+
+def _default(dtype: DType | None, fallback=None) -> np.dtype:
+    return (dtype or fallback or _dtype.get_default_dtype()).np
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _leaf(np.zeros(_shape_arg(size), _default(dtype)), requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _leaf(np.ones(_shape_arg(size), _default(dtype)), requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    if dtype is None:
+        dtype = (_dtype.bool_ if isinstance(fill_value, bool) else _dtype.int64
+                 if isinstance(fill_value, (builtins.int, np.integer)) else None)
+    return _leaf(np.full(_shape_arg((size,)), fill_value, _default(dtype)), requires_grad)
+
+
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False) -> Tensor:  # noqa: A002
+    return _leaf(np.zeros(input.shape, _default(dtype, input.dtype)), requires_grad)
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False) -> Tensor:  # noqa: A002
+    return _leaf(np.ones(input.shape, _default(dtype, input.dtype)), requires_grad)
+
+
+def empty_like(input, *, dtype=None, device=None, requires_grad=False) -> Tensor:  # noqa: A002
+    return zeros_like(input, dtype=dtype, requires_grad=requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None,  # noqa: A002
+              requires_grad=False) -> Tensor:
+    return _leaf(np.full(input.shape, fill_value, _default(dtype, input.dtype)), requires_grad)
+
+
+def eye(n: int, m: int | None = None, *, dtype=None, device=None,
+        requires_grad=False) -> Tensor:
+    return _leaf(np.eye(n, m, dtype=_default(dtype)), requires_grad)
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """``arange(4)`` is int64 and ``arange(4.0)`` float32, as in PyTorch."""
+    if end is None:
+        start, end = 0, start
+    values = [_item(v) for v in (start, end, step)]
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if dtype is None:
+        is_float = builtins.any(isinstance(v, builtins.float) for v in values)
+        dtype = _dtype.get_default_dtype() if is_float else _dtype.int64
+    start, end, step = values
+    n = builtins.max(math.ceil((end - start) / step), 0)
+    # PyTorch accumulates in double: start + i * step, then casts.
+    arr = (start + np.arange(n, dtype=np.float64) * step).astype(dtype.np) if (
+        dtype.is_floating_point) else np.arange(start, end, step, dtype=dtype.np)
+    return _leaf(arr, requires_grad)
+
+
+def _item(v):
+    return v.item() if isinstance(v, (Tensor, np.generic)) else v
+
+
+def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """``steps`` evenly spaced values, filled from both ends as PyTorch does."""
+    start, end = builtins.float(_item(start)), builtins.float(_item(end))
+    dt = _default(dtype)
+    if steps == 1:
+        return _leaf(np.array([start], dtype=dt), requires_grad)
+    step = (end - start) / (steps - 1)
+    i = np.arange(steps, dtype=np.float64)
+    half = steps // 2
+    arr = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+    if dt.kind == "f" and dt.itemsize == 4:
+        step32 = np.float32((np.float32(end) - np.float32(start)) / (steps - 1))
+        i32 = i.astype(np.float32)
+        arr = np.where(i < half, np.float32(start) + step32 * i32,
+                       np.float32(end) - step32 * (np.float32(steps - 1) - i32))
+    return _leaf(arr.astype(dt), requires_grad)
+
+
+# Random tensors --------------------------------------------------------------------------
+
+manual_seed = _random.manual_seed
+seed = _random.seed
+initial_seed = _random.initial_seed
+Generator = _random.Generator
+default_generator = _random.default_generator
+
+
+def _size(size, kw):
+    """``rand(2, 3)``, ``rand((2, 3))`` and ``rand(size=(2, 3))``."""
+    return _shape_arg((kw.pop("size"),)) if "size" in kw else _shape_arg(size)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw) -> Tensor:
+    shape = _size(size, kw)
+    return _leaf(_random.rand(shape, _default(dtype), generator), requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw) -> Tensor:
+    shape = _size(size, kw)
+    return _leaf(_random.randn(shape, _default(dtype), generator), requires_grad)
+
+
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
+            requires_grad=False) -> Tensor:
+    if high is None:
+        low, high = 0, low
+    return _leaf(_random.randint(low, high, _shape_arg((size,)), _default(dtype, _dtype.int64),
+                                 generator), requires_grad)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None,
+           requires_grad=False) -> Tensor:
+    return _leaf(_random.normal(mean, std, _shape_arg((size,)), _default(dtype), generator),
+                 requires_grad)
+
+
+def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _leaf(_random.randperm(n, generator).astype(_default(dtype, _dtype.int64)),
+                 requires_grad)
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad=False) -> Tensor:  # noqa: A002
+    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad=False) -> Tensor:  # noqa: A002
+    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)

@@ -1,0 +1,78 @@
+"""Grad mode: whether operations are recorded for differentiation.
+
+``no_grad``, ``enable_grad`` and ``set_grad_enabled`` work as context
+managers and as decorators, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+
+class _State(threading.local):
+    enabled = True
+
+
+_state = _State()
+
+
+def is_grad_enabled() -> bool:
+    return _state.enabled
+
+
+class _GradModeContext:
+    """Base for the three context managers; ``_mode`` is the mode inside."""
+
+    _mode: bool
+
+    def __enter__(self) -> None:
+        self._prev = _state.enabled
+        _state.enabled = self._mode
+
+    def __exit__(self, *exc) -> None:
+        _state.enabled = self._prev
+
+    def __call__(self, fn):
+        mode = self._mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            prev, _state.enabled = _state.enabled, mode
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _state.enabled = prev
+
+        return wrapper
+
+
+class no_grad(_GradModeContext):  # noqa: N801 (PyTorch's name)
+    """Operations inside are not recorded: results do not require grad."""
+
+    _mode = False
+
+
+class enable_grad(_GradModeContext):  # noqa: N801
+    """Turn recording back on, e.g. inside a ``no_grad`` block."""
+
+    _mode = True
+
+
+class set_grad_enabled(_GradModeContext):  # noqa: N801
+    """Set grad mode: takes effect at once, and is undone on leaving a ``with``."""
+
+    def __init__(self, mode: bool) -> None:
+        self._mode = bool(mode)
+        self._prev = _state.enabled
+        _state.enabled = self._mode
+
+    def __enter__(self) -> None:
+        pass  # __init__ already switched the mode
+
+    def __call__(self, fn):
+        _state.enabled = self._prev  # as a decorator, only the function changes mode
+        return super().__call__(fn)
+
+    def __repr__(self) -> str:
+        return f"torch.autograd.grad_mode.set_grad_enabled(mode={self._mode})"

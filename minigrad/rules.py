@@ -1,0 +1,611 @@
+"""The derivative rules: every primitive once, with its forward, VJP and JVP.
+
+A primitive has
+* ``fwd``: the forward computation on NumPy arrays;
+* ``vjps``: one function per input, ``vjp_i(g, ans, *inputs, **params)``,
+  giving that input's share of the vector-Jacobian product for the
+  cotangent ``g`` (reverse mode);
+* ``jvps``: one function per input, ``jvp_i(t, ans, *inputs, **params)``,
+  giving the output tangent caused by that input's tangent ``t`` (forward mode).
+
+Vocabulary: ``g`` cotangent, ``t`` tangent, ``ans`` the output.
+
+The rules are written with operators and with the primitives themselves, and a
+primitive called on NumPy arrays just computes its forward.  So the same rule
+runs on arrays in an ordinary backward pass, and on Tensors (recording a new
+graph) with ``create_graph=True``: higher derivatives come for free.
+
+Broadcasting is handled once, by the engine: a gradient is summed back to the
+shape of its input (and a tangent broadcast to the output's shape), so the
+rules below ignore it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from . import engine
+
+_EMPTY: dict = {}
+
+
+class Primitive:
+    """One row of the table.  Calling it dispatches on Tensor or array inputs."""
+
+    __slots__ = ("name", "fwd", "vjps", "jvps", "grad_fn", "saves", "doc", "__weakref__")
+
+    def __init__(self, name: str, fwd: Callable, vjps, jvps, *, grad_fn: str,
+                 saves: bool = True, doc: str = "") -> None:
+        self.name = name
+        self.fwd = fwd
+        self.vjps = vjps
+        self.jvps = jvps
+        self.grad_fn = grad_fn
+        self.saves = saves  # True: backward needs saved values, freed after use
+        self.doc = doc
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}: {self.doc}>"
+
+    def __call__(self, *args, **params):
+        from .tensor import Tensor
+
+        for a in args:
+            if isinstance(a, Tensor):
+                return self.apply(args, params)
+        return self.fwd(*args, **params)
+
+    def apply(self, args, params=_EMPTY, name: str | None = None, arrays=None):
+        """Run on Tensors (and Python scalars), recording the op for autograd."""
+        from .tensor import Tensor
+
+        if arrays is None:
+            arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        ans = self.fwd(*arrays, **params)
+        if type(ans) is not np.ndarray:
+            ans = np.asarray(ans)
+        return engine.record(self, args, params, ans, name)
+
+    def vjp(self, i: int, g, ans, inputs, params):
+        fn = self.vjps(i) if callable(self.vjps) else self.vjps[i]
+        return fn(g, ans, *inputs, **params)
+
+    def jvp(self, i: int, t, ans, inputs, params):
+        fn = self.jvps(i) if callable(self.jvps) else self.jvps[i]
+        return fn(t, ans, *inputs, **params)
+
+
+RULES: dict[str, Primitive] = {}
+
+
+def defprim(name, fwd, vjps, jvps, *, grad_fn=None, saves=True, doc="") -> Primitive:
+    grad_fn = grad_fn or name.title().replace("_", "") + "Backward0"
+    p = RULES[name] = Primitive(name, fwd, vjps, jvps, grad_fn=grad_fn, saves=saves, doc=doc)
+    return p
+
+
+def _zeros(g):
+    """A zero gradient shaped like ``g`` (not differentiable)."""
+    from .tensor import Tensor
+
+    if isinstance(g, Tensor):
+        return Tensor._make(np.zeros_like(g._data))
+    return np.zeros_like(g)
+
+
+def _where_fwd(x, y, *, cond):
+    return np.where(cond, x, y)
+
+
+def _cond(c):
+    from .tensor import Tensor
+
+    return c._data if isinstance(c, Tensor) else c
+
+
+def where(cond, x, y):
+    """``cond ? x : y`` elementwise (``cond`` is never differentiated)."""
+    return _where(x, y, cond=_cond(cond))
+
+
+# Shapes ---------------------------------------------------------------------------------
+
+def _kept_shape(shape, dim):
+    """``shape`` with the reduced axes ``dim`` kept as size 1."""
+    if dim is None:
+        return (1,) * len(shape)
+    dims = {d % len(shape) for d in dim} if shape else set()
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+def _unreduce(g, shape, dim, keepdim):
+    """Broadcast a reduction's cotangent back to the input's ``shape``."""
+    if not keepdim:
+        g = reshape(g, shape=_kept_shape(shape, dim))
+    return broadcast_to(g, shape=shape)
+
+
+def _sum_to_fwd(x, *, shape):
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, s in enumerate(shape) if s == 1 and x.shape[i + lead] != 1)
+    out = np.sum(x, axis=axes, keepdims=True) if axes else x
+    return out.reshape(shape)
+
+
+def _axes(dim):
+    return None if dim is None else tuple(dim)
+
+
+def _mT(x):
+    return transpose(x, dim0=-2, dim1=-1)
+
+
+def _scatter_fwd(g, *, idx, shape, advanced):
+    out = np.zeros(shape, dtype=g.dtype)
+    if advanced:
+        np.add.at(out, idx, g)  # repeated indices accumulate
+    else:
+        out[idx] = g
+    return out
+
+
+def _index_put_fwd(x, v, *, idx, advanced):
+    out = np.array(x, copy=True)
+    out[idx] = v
+    return out
+
+
+def _mask(shape, idx):
+    m = np.zeros(shape, dtype=bool)
+    m[idx] = True
+    return m
+
+
+def _cat_fwd(*xs, dim, sizes):
+    return np.concatenate(xs, axis=dim)
+
+
+def _cat_vjp(i):
+    def vjp(g, ans, *xs, dim, sizes):
+        d = dim % g.ndim
+        start = sum(sizes[:i])
+        return getitem(g, idx=(slice(None),) * d + (slice(start, start + sizes[i]),),
+                       advanced=False)
+    return vjp
+
+
+def _cat_jvp(i):
+    def jvp(t, ans, *xs, dim, sizes):
+        parts = [t if j == i else _zeros_of(x) for j, x in enumerate(xs)]
+        return cat(*parts, dim=dim, sizes=sizes)
+    return jvp
+
+
+def _zeros_of(x):
+    from .tensor import Tensor
+
+    if isinstance(x, Tensor):
+        return Tensor._make(np.zeros_like(x._data))
+    return np.zeros_like(x)
+
+
+def _stack_vjp(i):
+    def vjp(g, ans, *xs, dim):
+        d = dim % g.ndim
+        return getitem(g, idx=(slice(None),) * d + (i,), advanced=False)
+    return vjp
+
+
+def _stack_jvp(i):
+    def jvp(t, ans, *xs, dim):
+        return stack(*[t if j == i else _zeros_of(x) for j, x in enumerate(xs)], dim=dim)
+    return jvp
+
+
+# Matrix products ------------------------------------------------------------------------
+
+def _matmul_vjp_x(g, ans, x, y):
+    if x.ndim == 1 and y.ndim == 1:
+        return g * y
+    if y.ndim == 1:
+        return reshape(g, shape=g.shape + (1,)) * y
+    if x.ndim == 1:
+        gx = y @ reshape(g, shape=g.shape + (1,))
+        return reshape(gx, shape=gx.shape[:-1])
+    return g @ _mT(y)
+
+
+def _matmul_vjp_y(g, ans, x, y):
+    if x.ndim == 1 and y.ndim == 1:
+        return g * x
+    if x.ndim == 1:
+        return reshape(x, shape=x.shape + (1,)) * reshape(g, shape=g.shape[:-1] + (1,) + g.shape[-1:])
+    if y.ndim == 1:
+        gy = _mT(x) @ reshape(g, shape=g.shape + (1,))
+        return reshape(gy, shape=gy.shape[:-1])
+    return _mT(x) @ g
+
+
+# Reductions -----------------------------------------------------------------------------
+
+def _max_vjp(g, ans, x, *, dim, keepdim):
+    """Ties share the gradient equally (PyTorch's max()/amax())."""
+    xd = _data(x)
+    hit = xd == _unreduce(_data(ans), xd.shape, dim, keepdim)
+    share = (hit / np.sum(hit, axis=_axes(dim), keepdims=True)).astype(xd.dtype)
+    return _unreduce(g, x.shape, dim, keepdim) * _like(share, g)
+
+
+def _data(x):
+    """The NumPy array behind ``x`` (a Tensor or already an array)."""
+    from .tensor import Tensor
+
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _like(arr, ref):
+    """``arr`` as a constant of the same kind as ``ref`` (Tensor or array)."""
+    from .tensor import Tensor
+
+    return Tensor._make(arr) if isinstance(ref, Tensor) else arr
+
+
+def _axes_tuple(dim, ndim):
+    return tuple(range(ndim)) if dim is None else dim
+
+
+def _max_fwd(x, *, dim, keepdim):
+    return np.max(x, axis=_axes(dim), keepdims=keepdim)
+
+
+def _min_fwd(x, *, dim, keepdim):
+    return np.min(x, axis=_axes(dim), keepdims=keepdim)
+
+
+def _select_fwd(x, *, dim, keepdim, index):
+    out = np.take_along_axis(x, index, axis=dim)
+    return out if keepdim else np.squeeze(out, axis=dim)
+
+
+def _select_vjp(g, ans, x, *, dim, keepdim, index):
+    """max(dim)/min(dim): the gradient goes to the chosen index only."""
+    hit = np.zeros(x.shape, dtype=bool)
+    np.put_along_axis(hit, index, True, axis=dim)
+    return where(hit, _unreduce(g, x.shape, (dim,), keepdim), 0.0)
+
+
+def _norm_fwd(x, *, p, dim, keepdim):
+    a = np.abs(x)
+    axes = _axes(dim)
+    if p == 2:
+        return np.sqrt(np.sum(a * a, axis=axes, keepdims=keepdim))
+    if p == math.inf:
+        return np.max(a, axis=axes, keepdims=keepdim)
+    if p == 1:
+        return np.sum(a, axis=axes, keepdims=keepdim)
+    return np.sum(a ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)
+
+
+def _norm_vjp(g, ans, x, *, p, dim, keepdim):
+    """d|x|_p = sign(x) |x|^(p-1) / |x|_p^(p-1); 0 where the norm is 0."""
+    n = _unreduce(ans, x.shape, dim, keepdim)
+    gk = _unreduce(g, x.shape, dim, keepdim)
+    if p == 2:
+        return gk * where(n == 0, 0.0, x / n)
+    if p == 1:
+        return gk * sign(x)
+    if p == math.inf:
+        return _max_vjp(g, ans, abs_(x), dim=dim, keepdim=keepdim) * sign(x)
+    return gk * where(n == 0, 0.0, sign(x) * abs_(x) ** (p - 1) / n ** (p - 1))
+
+
+def _norm_jvp(t, ans, x, *, p, dim, keepdim):
+    gx = _norm_vjp(1.0 + _zeros(ans), ans, x, p=p, dim=dim, keepdim=keepdim)
+    return sum_(gx * t, dim=_axes_tuple(dim, x.ndim), keepdim=keepdim)
+
+
+def _logsumexp_fwd(x, *, dim, keepdim):
+    m = np.max(x, axis=dim, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    out = np.log(np.sum(np.exp(x - m), axis=dim, keepdims=True)) + m
+    return out if keepdim else np.squeeze(out, axis=dim)
+
+
+def _softmax_fwd(x, *, dim):
+    e = np.exp(x - np.max(x, axis=dim, keepdims=True))
+    return e / np.sum(e, axis=dim, keepdims=True)
+
+
+def _log_softmax_fwd(x, *, dim):
+    s = x - np.max(x, axis=dim, keepdims=True)
+    return s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
+
+
+def _prod_fwd(x, *, dim, keepdim):
+    return np.prod(x, axis=dim, keepdims=keepdim)
+
+
+def _prod_others(x, dim):
+    """Product of all other elements along ``dim`` (exact at zeros)."""
+    a = np.moveaxis(x, dim, -1) if dim is not None else x.reshape(-1)
+    left = np.cumprod(np.concatenate([np.ones_like(a[..., :1]), a[..., :-1]], -1), -1)
+    right = np.flip(np.cumprod(np.concatenate(
+        [np.ones_like(a[..., :1]), np.flip(a, -1)[..., :-1]], -1), -1), -1)
+    out = left * right
+    return np.moveaxis(out, -1, dim) if dim is not None else out.reshape(x.shape)
+
+
+def _prod_vjp(g, ans, x, *, dim, keepdim):
+    """d prod = prod / x_i, as the product of the others where x_i = 0."""
+    dims = None if dim is None else (dim,)
+    gk = _unreduce(g, x.shape, dims, keepdim)
+    zero = _data(x) == 0
+    if not zero.any():
+        return gk * _unreduce(ans, x.shape, dims, keepdim) / x
+    return gk * _like(_prod_others(_data(x), dim), g)
+
+
+# Pow ------------------------------------------------------------------------------------
+
+def _pow_vjp_x(g, ans, x, y):
+    """d x^y / dx = y x^(y-1), and 0 where y == 0 (even at x == 0)."""
+    if isinstance(y, (int, float)):
+        if y == 0:
+            return _zeros(g)
+        if y == 1:
+            return g
+        if y == 2:
+            return g * 2.0 * x
+        return g * y * x ** (y - 1)
+    return where(y == 0, 0.0, g * y * x ** (y - 1))
+
+
+def _pow_vjp_y(g, ans, x, y):
+    """d x^y / dy = x^y log x, and 0 where x == 0 and y >= 0."""
+    if isinstance(x, (int, float)):  # a constant base
+        if x > 0:
+            return g * ans * math.log(x)
+        return where(y >= 0, 0.0, g * math.nan) if x == 0 else g * math.nan
+    return where((x == 0) & (y >= 0), 0.0, g * ans * log(x))
+
+
+def _pow_fwd(x, y):
+    if isinstance(y, (int, float)) and not isinstance(y, bool):
+        if y == 2:
+            return x * x
+        if y == 3:
+            return x * x * x
+    return np.power(x, y)
+
+
+# The table ------------------------------------------------------------------------------
+# name, forward (NumPy), VJP per input, JVP per input, [grad_fn name], doc.
+
+add = defprim("add", np.add,
+              (lambda g, ans, x, y: g, lambda g, ans, x, y: g),
+              (lambda t, ans, x, y: t, lambda t, ans, x, y: t),
+              saves=False, doc="d(x + y) = dx + dy")
+sub = defprim("sub", np.subtract,
+              (lambda g, ans, x, y: g, lambda g, ans, x, y: -g),
+              (lambda t, ans, x, y: t, lambda t, ans, x, y: -t),
+              saves=False, doc="d(x - y) = dx - dy")
+mul = defprim("mul", np.multiply,
+              (lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x),
+              (lambda t, ans, x, y: t * y, lambda t, ans, x, y: x * t),
+              doc="d(x y) = y dx + x dy")
+div = defprim("div", np.true_divide,
+              (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y),
+              (lambda t, ans, x, y: t / y, lambda t, ans, x, y: -t * ans / y),
+              doc="d(x / y) = dx / y - x dy / y^2")
+pow_ = defprim("pow", _pow_fwd, (_pow_vjp_x, _pow_vjp_y),
+               (lambda t, ans, x, y: _pow_vjp_x(t, ans, x, y),
+                lambda t, ans, x, y: _pow_vjp_y(t, ans, x, y)),
+               doc="d(x^y) = y x^(y-1) dx + x^y log(x) dy")
+maximum = defprim("maximum", np.maximum,
+                  (lambda g, ans, x, y: where(x > y, g, where(x == y, g * 0.5, 0.0)),
+                   lambda g, ans, x, y: where(y > x, g, where(x == y, g * 0.5, 0.0))),
+                  (lambda t, ans, x, y: where(x > y, t, where(x == y, t * 0.5, 0.0)),
+                   lambda t, ans, x, y: where(y > x, t, where(x == y, t * 0.5, 0.0))),
+                  doc="the larger input gets the gradient; ties split it")
+minimum = defprim("minimum", np.minimum,
+                  (lambda g, ans, x, y: where(x < y, g, where(x == y, g * 0.5, 0.0)),
+                   lambda g, ans, x, y: where(y < x, g, where(x == y, g * 0.5, 0.0))),
+                  (lambda t, ans, x, y: where(x < y, t, where(x == y, t * 0.5, 0.0)),
+                   lambda t, ans, x, y: where(y < x, t, where(x == y, t * 0.5, 0.0))),
+                  doc="the smaller input gets the gradient; ties split it")
+_where = defprim("where", _where_fwd,
+                 (lambda g, ans, x, y, cond: where(cond, g, 0.0),
+                  lambda g, ans, x, y, cond: where(cond, 0.0, g)),
+                 (lambda t, ans, x, y, cond: where(cond, t, 0.0),
+                  lambda t, ans, x, y, cond: where(cond, 0.0, t)),
+                 saves=False, doc="d where(c, x, y) = where(c, dx, dy)")
+
+neg = defprim("neg", np.negative, (lambda g, ans, x: -g,), (lambda t, ans, x: -t,),
+              saves=False, doc="d(-x) = -dx")
+exp = defprim("exp", np.exp, (lambda g, ans, x: g * ans,), (lambda t, ans, x: t * ans,),
+              doc="d exp(x) = exp(x) dx")
+expm1 = defprim("expm1", np.expm1, (lambda g, ans, x: g * (ans + 1.0),),
+                (lambda t, ans, x: t * (ans + 1.0),), doc="d(exp(x) - 1) = exp(x) dx")
+log = defprim("log", np.log, (lambda g, ans, x: g / x,), (lambda t, ans, x: t / x,),
+              doc="d log(x) = dx / x")
+log1p = defprim("log1p", np.log1p, (lambda g, ans, x: g / (x + 1.0),),
+                (lambda t, ans, x: t / (x + 1.0),), grad_fn="Log1PBackward0",
+                doc="d log(1 + x) = dx / (1 + x)")
+log2 = defprim("log2", np.log2, (lambda g, ans, x: g / (x * math.log(2.0)),),
+               (lambda t, ans, x: t / (x * math.log(2.0)),), doc="d log2(x) = dx / (x ln 2)")
+sqrt = defprim("sqrt", np.sqrt, (lambda g, ans, x: g / (2.0 * ans),),
+               (lambda t, ans, x: t / (2.0 * ans),), doc="d sqrt(x) = dx / (2 sqrt(x))")
+rsqrt = defprim("rsqrt", lambda x: 1.0 / np.sqrt(x), (lambda g, ans, x: -0.5 * g * ans ** 3,),
+                (lambda t, ans, x: -0.5 * t * ans ** 3,), doc="d x^(-1/2) = -x^(-3/2) dx / 2")
+reciprocal = defprim("reciprocal", np.reciprocal, (lambda g, ans, x: -g * ans * ans,),
+                     (lambda t, ans, x: -t * ans * ans,), doc="d(1/x) = -dx / x^2")
+sin = defprim("sin", np.sin, (lambda g, ans, x: g * cos(x),), (lambda t, ans, x: t * cos(x),),
+              doc="d sin(x) = cos(x) dx")
+cos = defprim("cos", np.cos, (lambda g, ans, x: -g * sin(x),), (lambda t, ans, x: -t * sin(x),),
+              doc="d cos(x) = -sin(x) dx")
+tan = defprim("tan", np.tan, (lambda g, ans, x: g * (1.0 + ans * ans),),
+              (lambda t, ans, x: t * (1.0 + ans * ans),), doc="d tan(x) = (1 + tan(x)^2) dx")
+tanh = defprim("tanh", np.tanh, (lambda g, ans, x: g * (1.0 - ans * ans),),
+               (lambda t, ans, x: t * (1.0 - ans * ans),), doc="d tanh(x) = (1 - tanh(x)^2) dx")
+sigmoid = defprim("sigmoid", lambda x: _sigmoid(x), (lambda g, ans, x: g * ans * (1.0 - ans),),
+                  (lambda t, ans, x: t * ans * (1.0 - ans),), doc="d s(x) = s(x) (1 - s(x)) dx")
+relu = defprim("relu", lambda x: np.maximum(x, 0).astype(x.dtype, copy=False),
+               (lambda g, ans, x: where(ans > 0, g, 0.0),),
+               (lambda t, ans, x: where(ans > 0, t, 0.0),), doc="d relu(x) = [x > 0] dx")
+leaky_relu = defprim("leaky_relu", lambda x, slope: np.where(x > 0, x, x * slope),
+                     (lambda g, ans, x, slope: where(x > 0, g, g * slope),),
+                     (lambda t, ans, x, slope: where(x > 0, t, t * slope),),
+                     grad_fn="LeakyReluBackward0", doc="d = 1 for x > 0, slope otherwise")
+softplus = defprim("softplus", lambda x: np.logaddexp(0, x).astype(x.dtype, copy=False),
+                   (lambda g, ans, x: g * sigmoid(x),), (lambda t, ans, x: t * sigmoid(x),),
+                   doc="d log(1 + e^x) = sigmoid(x) dx")
+abs_ = defprim("abs", np.abs, (lambda g, ans, x: g * sign(x),), (lambda t, ans, x: t * sign(x),),
+               doc="d|x| = sign(x) dx (0 at 0)")
+sign = defprim("sign", np.sign, (lambda g, ans, x: _zeros(g),), (lambda t, ans, x: _zeros(t),),
+               saves=False, doc="sign is flat: zero gradient")
+floor = defprim("floor", np.floor, (lambda g, ans, x: _zeros(g),),
+                (lambda t, ans, x: _zeros(t),), saves=False, doc="flat: zero gradient")
+ceil = defprim("ceil", np.ceil, (lambda g, ans, x: _zeros(g),),
+               (lambda t, ans, x: _zeros(t),), saves=False, doc="flat: zero gradient")
+round_ = defprim("round", np.round, (lambda g, ans, x: _zeros(g),),
+                 (lambda t, ans, x: _zeros(t),), saves=False, doc="flat: zero gradient")
+clamp = defprim("clamp", lambda x, lo, hi: _clamp(x, lo, hi),
+                (lambda g, ans, x, lo, hi: where(_in_range(x, lo, hi), g, 0.0),),
+                (lambda t, ans, x, lo, hi: where(_in_range(x, lo, hi), t, 0.0),),
+                grad_fn="ClampBackward1", doc="d clamp(x) = [min <= x <= max] dx")
+
+sum_ = defprim("sum", lambda x, dim, keepdim: np.sum(x, axis=_axes(dim), keepdims=keepdim),
+               (lambda g, ans, x, dim, keepdim: _unreduce(g, x.shape, dim, keepdim),),
+               (lambda t, ans, x, dim, keepdim: sum_(t, dim=dim, keepdim=keepdim),),
+               saves=False, doc="d sum(x) = sum(dx)")
+mean = defprim("mean", lambda x, dim, keepdim: np.mean(x, axis=_axes(dim), keepdims=keepdim),
+               (lambda g, ans, x, dim, keepdim:
+                _unreduce(g, x.shape, dim, keepdim) * _mean_scale(ans.shape, x.shape),),
+               (lambda t, ans, x, dim, keepdim: mean(t, dim=dim, keepdim=keepdim),),
+               saves=False, doc="d mean(x) = mean(dx)")
+prod = defprim("prod", _prod_fwd, (_prod_vjp,),
+               (lambda t, ans, x, dim, keepdim: sum_(
+                   _prod_vjp(1.0 + _zeros(ans), ans, x, dim=dim, keepdim=keepdim) * t,
+                   dim=None if dim is None else (dim,), keepdim=keepdim),),
+               doc="d prod(x) = sum_i prod_{j != i} x_j dx_i")
+amax = defprim("amax", _max_fwd, (_max_vjp,),
+               (lambda t, ans, x, dim, keepdim: sum_(
+                   _max_vjp(1.0 + _zeros(ans), ans, x, dim=dim, keepdim=keepdim) * t,
+                   dim=_axes_tuple(dim, x.ndim), keepdim=keepdim),),
+               grad_fn="MaxBackward1", doc="the maximum gets the gradient; ties split it")
+amin = defprim("amin", _min_fwd, (_max_vjp,),
+               (lambda t, ans, x, dim, keepdim: sum_(
+                   _max_vjp(1.0 + _zeros(ans), ans, x, dim=dim, keepdim=keepdim) * t,
+                   dim=_axes_tuple(dim, x.ndim), keepdim=keepdim),),
+               grad_fn="MinBackward1", doc="the minimum gets the gradient; ties split it")
+select_along = defprim(
+    "select_along", _select_fwd, (_select_vjp,),
+    (lambda t, ans, x, dim, keepdim, index: select_along(t, dim=dim, keepdim=keepdim, index=index),),
+    grad_fn="MaxBackward0", doc="max(dim)/min(dim): the chosen index gets the gradient")
+norm = defprim("norm", _norm_fwd, (_norm_vjp,), (_norm_jvp,),
+               grad_fn="LinalgVectorNormBackward0", doc="d|x|_2 = x / |x|_2 dx (0 at 0)")
+logsumexp = defprim("logsumexp", _logsumexp_fwd,
+                    (lambda g, ans, x, dim, keepdim:
+                     _unreduce(g, x.shape, dim, keepdim) * exp(x - _unreduce(ans, x.shape, dim, keepdim)),),
+                    (lambda t, ans, x, dim, keepdim: sum_(
+                        t * exp(x - _unreduce(ans, x.shape, dim, keepdim)), dim=dim, keepdim=keepdim),),
+                    doc="d logsumexp(x) = softmax(x) . dx")
+softmax = defprim("softmax", _softmax_fwd,
+                  (lambda g, ans, x, dim: ans * (g - sum_(g * ans, dim=(dim,), keepdim=True)),),
+                  (lambda t, ans, x, dim: ans * (t - sum_(t * ans, dim=(dim,), keepdim=True)),),
+                  doc="d s = s * (dx - sum(s dx))")
+log_softmax = defprim("log_softmax", _log_softmax_fwd,
+                      (lambda g, ans, x, dim: g - exp(ans) * sum_(g, dim=(dim,), keepdim=True),),
+                      (lambda t, ans, x, dim: t - sum_(exp(ans) * t, dim=(dim,), keepdim=True),),
+                      grad_fn="LogSoftmaxBackward0", doc="d log s = dx - sum(s dx)")
+
+matmul = defprim("matmul", np.matmul, (_matmul_vjp_x, _matmul_vjp_y),
+                 (lambda t, ans, x, y: t @ y, lambda t, ans, x, y: x @ t),
+                 grad_fn="MmBackward0", doc="d(x @ y) = dx @ y + x @ dy")
+
+reshape = defprim("reshape", lambda x, shape: np.reshape(x, shape),
+                  (lambda g, ans, x, shape: reshape(g, shape=x.shape),),
+                  (lambda t, ans, x, shape: reshape(t, shape=shape),),
+                  grad_fn="ViewBackward0", saves=False, doc="reshape: the gradient is reshaped back")
+transpose = defprim("transpose", lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1),
+                    (lambda g, ans, x, dim0, dim1: transpose(g, dim0=dim0, dim1=dim1),),
+                    (lambda t, ans, x, dim0, dim1: transpose(t, dim0=dim0, dim1=dim1),),
+                    saves=False, doc="swap two axes; so does its gradient")
+permute = defprim("permute", lambda x, dims: np.transpose(x, dims),
+                  (lambda g, ans, x, dims: permute(g, dims=tuple(np.argsort(dims))),),
+                  (lambda t, ans, x, dims: permute(t, dims=dims),),
+                  saves=False, doc="reorder axes; the gradient is reordered back")
+broadcast_to = defprim("broadcast_to", lambda x, shape: np.broadcast_to(x, shape),
+                       (lambda g, ans, x, shape: sum_to(g, shape=x.shape),),
+                       (lambda t, ans, x, shape: broadcast_to(t, shape=shape),),
+                       grad_fn="ExpandBackward0", saves=False,
+                       doc="expand: the gradient is summed over the copies")
+sum_to = defprim("sum_to", _sum_to_fwd,
+                 (lambda g, ans, x, shape: broadcast_to(g, shape=x.shape),),
+                 (lambda t, ans, x, shape: sum_to(t, shape=shape),),
+                 grad_fn="SumBackward1", saves=False,
+                 doc="sum over broadcast axes (the transpose of expand)")
+getitem = defprim("getitem", lambda x, idx, advanced: x[idx],
+                  (lambda g, ans, x, idx, advanced:
+                   scatter(g, idx=idx, shape=x.shape, advanced=advanced),),
+                  (lambda t, ans, x, idx, advanced: getitem(t, idx=idx, advanced=advanced),),
+                  grad_fn="SelectBackward0", saves=False,
+                  doc="indexing: the gradient is scattered back (repeats accumulate)")
+scatter = defprim("scatter", _scatter_fwd,
+                  (lambda g, ans, x, idx, shape, advanced: getitem(g, idx=idx, advanced=advanced),),
+                  (lambda t, ans, x, idx, shape, advanced:
+                   scatter(t, idx=idx, shape=shape, advanced=advanced),),
+                  grad_fn="IndexPutBackward0", saves=False, doc="the transpose of indexing")
+index_put = defprim("index_put", _index_put_fwd,
+                    (lambda g, ans, x, v, idx, advanced: where(_mask(x.shape, idx), 0.0, g),
+                     lambda g, ans, x, v, idx, advanced: getitem(g, idx=idx, advanced=advanced)),
+                    (lambda t, ans, x, v, idx, advanced: where(_mask(x.shape, idx), 0.0, t),
+                     lambda t, ans, x, v, idx, advanced: scatter(
+                         broadcast_to(t, shape=_data(ans)[idx].shape),
+                         idx=idx, shape=ans.shape, advanced=advanced)),
+                    grad_fn="CopySlices", saves=False, doc="x[idx] = v: v's gradient is g[idx]")
+cat = defprim("cat", _cat_fwd, _cat_vjp, _cat_jvp, saves=False,
+              doc="concatenate: each input gets its slice of the gradient")
+stack = defprim("stack", lambda *xs, dim: np.stack(xs, axis=dim), _stack_vjp, _stack_jvp,
+                saves=False, doc="stack: each input gets its slice of the gradient")
+cast = defprim("cast", lambda x, dtype, src: x.astype(dtype),
+               (lambda g, ans, x, dtype, src: cast(g, dtype=src, src=dtype),),
+               (lambda t, ans, x, dtype, src: cast(t, dtype=dtype, src=src),),
+               grad_fn="ToCopyBackward0", saves=False, doc="a cast: the gradient is cast back")
+clone = defprim("clone", lambda x: np.array(x, copy=True), (lambda g, ans, x: g,),
+                (lambda t, ans, x: t,), saves=False, doc="a copy: identity gradient")
+copy_backwards = defprim("copy_backwards", lambda x: x, (lambda g, ans, x: g,),
+                         (lambda t, ans, x: t,), grad_fn="CopyBackwards", saves=False,
+                         doc="identity (a .grad built with create_graph=True)")
+
+
+def _mean_scale(out_shape, in_shape) -> float:
+    n = math.prod(in_shape) // max(math.prod(out_shape), 1)
+    return 1.0 / n if n else math.nan
+
+
+def _sigmoid(x):
+    # Split by sign so that exp never overflows.
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+
+
+def _clamp(x, lo, hi):
+    out = x
+    if lo is not None:
+        out = np.where(out < lo, lo, out)  # keeps nan, as PyTorch
+    if hi is not None:
+        out = np.where(out > hi, hi, out)
+    return out.astype(x.dtype, copy=False)
+
+
+def _in_range(x, lo, hi):
+    if lo is None:
+        return x <= hi
+    if hi is None:
+        return x >= lo
+    return (x >= lo) & (x <= hi)

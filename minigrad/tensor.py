@@ -1,0 +1,374 @@
+"""The Tensor: a NumPy array, plus what autograd needs to know about it.
+
+``_data`` is the array; ``grad_fn`` the node that made it (None for a leaf);
+``requires_grad`` whether gradients flow to it; ``grad`` where ``backward``
+puts them for leaves.  Operations are in ``ops.py`` (bound here as methods);
+their derivatives are in ``rules.py``; the backward pass in ``engine.py``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from . import _dtype, engine, grad_mode
+from ._dtype import dtype as DType
+from ._tensor_str import tensor_repr
+
+NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+    ".grad attribute won't be populated during autograd.backward(). If you indeed want "
+    "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
+    "non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access "
+    "the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more "
+    "information. (Triggered internally at "
+    "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)"
+)
+FLOAT_ONLY = "Only Tensors of floating point and complex dtype can require gradients"
+NUMPY_REQUIRES_GRAD = (
+    "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+)
+
+
+class Size(tuple):
+    """A shape, printed as PyTorch prints it: ``torch.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class device:  # noqa: N801 (PyTorch's name)
+    type = "cpu"
+
+    def __init__(self, type: str = "cpu", index=None) -> None:  # noqa: A002
+        if str(type).split(":")[0] != "cpu":
+            raise RuntimeError(f"minigrad runs on the CPU only, not on {type!r}")
+
+    def __repr__(self) -> str:
+        return "device(type='cpu')"
+
+    def __str__(self) -> str:
+        return "cpu"
+
+    def __eq__(self, other) -> bool:
+        return str(other) == "cpu"
+
+    def __hash__(self) -> int:
+        return hash("cpu")
+
+
+_CPU = device()
+
+
+class Tensor:
+    __slots__ = ("_data", "grad_fn", "_requires_grad", "_grad", "_vbox", "_accum",
+                 "_retains_grad", "_base", "_fw", "__weakref__")
+    __array_ufunc__ = None  # NumPy defers to our operators: np.float64(2) * t is a Tensor
+
+    # Construction ------------------------------------------------------------------
+    def __new__(cls, *args, **kwargs):
+        """The legacy constructor: ``Tensor([1, 2])`` (float32), ``Tensor(2, 3)``."""
+        if kwargs:
+            raise TypeError(
+                f"new() received an invalid combination of arguments - got "
+                f"({', '.join(type(a).__name__ for a in args)}"
+                f"{', ' if args else ''}{', '.join(f'{k}={type(v).__name__}' for k, v in kwargs.items())}),"
+                " but expected one of:\n * (*, torch.device device = None)\n"
+                "      didn't match because some of the keywords were incorrect: "
+                f"{', '.join(kwargs)}\n * (torch.Storage storage)\n * (Tensor other)\n"
+                " * (tuple of ints size, *, torch.device device = None)\n"
+                " * (object data, *, torch.device device = None)\n"
+            )
+        from .creation import _legacy_new
+
+        return _legacy_new(cls, args)
+
+    @staticmethod
+    def _make(data: np.ndarray, grad_fn=None, requires_grad: bool = False) -> Tensor:
+        """Wrap an array (no checks, no copy): the engine's fast constructor."""
+        t = object.__new__(Tensor)
+        t._data = data
+        t.grad_fn = grad_fn
+        t._requires_grad = requires_grad
+        t._grad = None
+        t._vbox = [0]
+        t._accum = None
+        t._retains_grad = False
+        t._base = None
+        t._fw = None
+        return t
+
+    def _graph_node(self):
+        """This tensor's node in the graph: its grad_fn, or an AccumulateGrad."""
+        if self.grad_fn is not None:
+            return self.grad_fn
+        if self._accum is None:
+            self._accum = engine.AccumulateGrad(self)
+        return self._accum
+
+    # Autograd attributes ----------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to "
+                "use a computed variable in a subgraph that doesn't require differentiation "
+                "use var_no_grad = var.detach()."
+            )
+        if value and not self.dtype.is_floating_point:
+            raise RuntimeError(FLOAT_ONLY)
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad(self) -> Tensor | None:
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor after ``backward``."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None and not self._retains_grad:
+            import weakref
+
+            self.grad_fn._retains = weakref.ref(self)
+            self._retains_grad = True
+
+    def register_hook(self, hook):
+        """``hook(grad)`` runs when this tensor's gradient is computed; it may
+        return a replacement gradient."""
+        if not self._requires_grad:
+            raise RuntimeError(
+                "cannot register a hook on a tensor that doesn't require gradient")
+        return engine._add_hook(self._graph_node(), hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor w.r.t. the leaves of its graph."""
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self) -> Tensor:
+        """The same data (shared), cut from the graph."""
+        t = Tensor._make(self._data)
+        t._vbox = self._vbox
+        return t
+
+    def detach_(self) -> Tensor:
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        return Tensor._make(self._data)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self._data = value._data
+
+    @property
+    def _version(self) -> int:
+        return self._vbox[0]
+
+    # Shape and type ---------------------------------------------------------------
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None):
+        if dim is None:
+            return Size(self._data.shape)
+        from .ops import _dim
+
+        return self._data.shape[_dim(dim, self.ndim)]
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    @property
+    def dtype(self) -> DType:
+        return _dtype._FROM_NP[self._data.dtype]
+
+    @property
+    def device(self) -> device:
+        return _CPU
+
+    is_cuda = False
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return f"torch.{self.dtype._legacy}"
+        return self.to(dtype)
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def is_contiguous(self) -> bool:
+        return self._data.flags.c_contiguous
+
+    # Conversions ------------------------------------------------------------------
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if self._requires_grad and not force:
+            raise RuntimeError(NUMPY_REQUIRES_GRAD)
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self._requires_grad:
+            raise RuntimeError(NUMPY_REQUIRES_GRAD)
+        a = self._data
+        if dtype is not None:
+            a = a.astype(dtype, copy=False)
+        return np.array(a, copy=True) if copy else a
+
+    def _scalar(self, kind):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        if self._requires_grad and kind is float:
+            _warn_once(
+                "Converting a tensor with requires_grad=True to a scalar may lead to "
+                "unexpected behavior.\nConsider using tensor.detach() first. (Triggered "
+                "internally at /__w/pytorch/pytorch/torch/csrc/autograd/generated/"
+                "python_variable_methods.cpp:822.)")
+        return kind(self._data.reshape(()).item())
+
+    def __float__(self) -> float:
+        return self._scalar(float)
+
+    def __int__(self) -> int:
+        return self._scalar(int)
+
+    def __index__(self) -> int:
+        if self.dtype.is_floating_point or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()).item())
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            if self._data.size == 0:
+                raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()).item())
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __contains__(self, value) -> bool:
+        from .ops import _as_array
+
+        return bool((self._data == _as_array(value)).any())
+
+    # Printing ---------------------------------------------------------------------
+    def __repr__(self) -> str:
+        fn = self.grad_fn
+        return tensor_repr(self._data, self.dtype.name, requires_grad=self._requires_grad,
+                           grad_fn_name=None if fn is None else fn.name())
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return format(self.item(), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self._data, self._requires_grad))
+
+
+def _rebuild(data, requires_grad):
+    t = Tensor._make(np.array(data))
+    t._requires_grad = requires_grad
+    return t
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str, stacklevel: int = 4) -> None:
+    """A warning shown once per process (PyTorch's TORCH_WARN_ONCE)."""
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel)
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+__all__ = ["Size", "Tensor", "device", "is_tensor", "grad_mode"]
