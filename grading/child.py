@@ -1,0 +1,111 @@
+"""The sandboxed side of grading: runs a student's cells, then the probes.
+
+This file runs in the untrusted process (see ``sandbox.py``).  It reads one
+job (JSON) on stdin, executes the cells in one namespace, calls the student's
+functions on the probe inputs through ``course.drivers``, and reports events
+as JSON lines on the file descriptor given in ``argv[1]``.  The trusted
+grader decides everything from those plain-data events; nothing here can award
+points.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import json
+import os
+import re
+import sys
+
+_MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
+
+
+class _Blocker(importlib.abc.MetaPathFinder):
+    """Refuses to import the autodiff libraries an exercise asks students to replace."""
+
+    def __init__(self, names):
+        self.names = set(names)
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in self.names:
+            raise ImportError(
+                f"{name} is not available here: this exercise asks for a derivative by hand")
+        return None
+
+
+class _Sink:
+    """Swallows printed output (a flood must not fill memory or pipes)."""
+
+    def write(self, s):
+        return len(s)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def _source(cell_source: str) -> str:
+    """Cell source as plain Python: IPython magics and shell lines become ``pass``."""
+    return _MAGIC.sub(lambda m: m.group(1) + "pass", cell_source)
+
+
+def _only_original(pid: int) -> None:
+    """A process the student's code forked must not report: it leaves at once."""
+    if os.getpid() != pid:
+        os._exit(0)
+
+
+def main() -> None:
+    channel = os.fdopen(int(sys.argv[1]), "w", buffering=1)
+
+    def send(**event):
+        channel.write(json.dumps(event, allow_nan=True) + "\n")
+
+    job = json.loads(sys.stdin.read())
+    blocked = job.get("block") or []
+    if blocked:
+        for name in list(sys.modules):
+            if name.split(".")[0] in blocked:
+                del sys.modules[name]
+        sys.meta_path.insert(0, _Blocker(blocked))
+    from course import drivers
+
+    sys.stdout = sys.stderr = _Sink()
+    me = os.getpid()
+    namespace: dict = {"__name__": "__main__", "__builtins__": __builtins__}
+    for cell in job["cells"]:
+        send(event="cell", key=cell["key"])
+        try:
+            exec(compile(_source(cell["source"]), f"<cell {cell['key']}>", "exec"), namespace)
+        except BaseException as exc:  # noqa: BLE001 (SystemExit and friends end a cell, not the run)
+            _only_original(me)
+            send(event="cell_error", key=cell["key"], error=type(exc).__name__,
+                 message=str(exc)[:300])
+        else:
+            _only_original(me)
+            send(event="cell_done", key=cell["key"])
+    for probe in job["probes"]:
+        send(event="probe", id=probe["id"])
+        try:
+            value = drivers.call(namespace, probe["name"], probe["args"], probe.get("driver"))
+            text = json.dumps(value, allow_nan=True)
+        except BaseException as exc:  # noqa: BLE001
+            _only_original(me)
+            send(event="probe_error", id=probe["id"], error=type(exc).__name__,
+                 message=str(exc)[:300])
+        else:
+            _only_original(me)
+            if len(text) > 2_000_000:
+                send(event="probe_error", id=probe["id"], error="AnswerError",
+                     message="the answer is too large")
+            else:
+                channel.write(f'{{"event": "probe_done", "id": {json.dumps(probe["id"])}, '
+                              f'"value": {text}}}\n')
+    send(event="end")
+    channel.flush()
+    os._exit(0)  # skip interpreter teardown: student atexit hooks and __del__ do not run
+
+
+if __name__ == "__main__":
+    main()
