@@ -1,0 +1,223 @@
+"""Judging one submitted notebook: which code runs, and what each exercise scores.
+
+The instructor's notebook is the only source of truth for structure: which
+cells are answers, which are tests, their points and ids.  From a submission
+we take only code: the answer cells (matched by nbgrader ``grade_id``) and
+cells the student added.  Lesson, setup and test cells come from the
+instructor's copy, whatever the submission says; stored outputs are ignored.
+Differences (edited locked cells, changed points, fake graded cells,
+duplicates) are flagged as tampering, and never change a score.
+
+The code runs in the sandbox (``sandbox.py``); each exercise's cases are sent
+to it as plain data and the answers judged here (``course.exercises``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import nbformat
+
+from course import exercises as ex_mod
+
+from . import sandbox
+
+
+@dataclass
+class Spec:
+    """What the instructor's notebook says about its cells."""
+
+    name: str
+    setup: list[str]  # trusted code run first (imports, helpers)
+    solutions: list[str]  # grade_ids of answer cells
+    tests: dict[str, int]  # exercise id (test cell grade_id) -> points
+    locked: dict[str, str]  # grade_id -> source, for locked cells (tests, read-only)
+    instructor_ids: set[str]  # cell ids of the instructor's cells
+    instructor_sources: set[str]  # their sources (release version), to recognise them
+
+    @property
+    def max_score(self) -> int:
+        return sum(self.tests.values())
+
+
+@dataclass
+class ExerciseResult:
+    id: str
+    points: float
+    max_points: int
+    status: str  # pass, wrong, error, timeout, memory, crashed, malformed
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class NotebookResult:
+    notebook: str
+    exercises: list[ExerciseResult] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # tampering and other oddities
+    status: str = "graded"  # graded, or malformed (nothing could be run)
+    reason: str = ""
+    cell_seconds: dict[str, float] = field(default_factory=dict)
+    run_seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(e.points for e in self.exercises)
+
+    @property
+    def max_score(self) -> int:
+        return sum(e.max_points for e in self.exercises)
+
+
+def _nbgrader(cell) -> dict:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
+
+
+def spec_from(source: nbformat.NotebookNode, release: nbformat.NotebookNode | None,
+              name: str) -> Spec:
+    """Read the structure from the instructor's source (and release) notebook."""
+    setup, solutions, tests, locked = [], [], {}, {}
+    ids, sources = set(), set()
+    for cell in source.cells:
+        meta = _nbgrader(cell)
+        gid = meta.get("grade_id")
+        if "id" in cell:
+            ids.add(cell["id"])
+        if cell.cell_type == "code" and gid and gid.endswith("setup"):
+            setup.append(cell.source)
+        if meta.get("solution") and gid:
+            solutions.append(gid)
+        elif meta.get("grade") and gid:
+            tests[gid] = int(meta.get("points", 0))
+        if meta.get("locked") and gid:
+            locked[gid] = cell.source
+        if not meta.get("solution"):
+            sources.add(cell.source.strip())
+    for cell in (release.cells if release is not None else []):
+        meta = _nbgrader(cell)
+        if not meta.get("solution"):
+            sources.add(cell.source.strip())
+        if meta.get("locked") and meta.get("grade_id"):
+            locked[meta["grade_id"]] = cell.source
+    return Spec(name, setup, solutions, tests, locked, ids, sources)
+
+
+def read_submission(data: bytes) -> nbformat.NotebookNode:
+    """Parse a submitted file; raises ValueError with a reason if it is not a notebook."""
+    if not data.strip():
+        raise ValueError("the file is empty")
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ValueError(f"the file is not valid notebook JSON ({type(exc).__name__})") from None
+    if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
+        raise ValueError("the file is not a Jupyter notebook")
+    try:
+        nb = nbformat.reads(json.dumps(raw), as_version=4)
+    except Exception as exc:  # noqa: BLE001 (nbformat raises many kinds)
+        raise ValueError(f"the notebook cannot be read ({type(exc).__name__})") from None
+    if not isinstance(nb.get("cells"), list):
+        raise ValueError("the notebook has no cells")
+    return nb
+
+
+def student_code(spec: Spec, nb: nbformat.NotebookNode) -> tuple[list[sandbox.Cell], list[str]]:
+    """The code cells to run from a submission, and tampering flags."""
+    flags: list[str] = []
+    answers: dict[str, str] = {}
+    order: list[tuple[str, str]] = []  # (key, source), in notebook order
+    seen_tests: set[str] = set()
+    for i, cell in enumerate(nb.cells):
+        meta = _nbgrader(cell)
+        gid = meta.get("grade_id") if isinstance(meta.get("grade_id"), str) else None
+        source = cell.get("source", "")
+        if not isinstance(source, str):
+            continue
+        if gid in spec.solutions:
+            if cell.get("cell_type") != "code":
+                flags.append(f"answer cell {gid} was changed to {cell.get('cell_type')}")
+                continue
+            if gid in answers:
+                flags.append(f"answer cell {gid} appears more than once (the last one counts)")
+            else:
+                order.append((gid, ""))
+            answers[gid] = source
+            continue
+        if gid in spec.tests or gid in spec.locked:
+            if gid in spec.tests:
+                seen_tests.add(gid)
+                if int(meta.get("points", -1)) != spec.tests[gid]:
+                    flags.append(f"the points of test cell {gid} were edited")
+            if source.strip() != spec.locked.get(gid, source).strip():
+                flags.append(f"locked cell {gid} was edited (the instructor's version is used)")
+            continue
+        if gid is not None:
+            flags.append(f"unknown graded cell {gid!r} (its metadata is ignored)")
+        if cell.get("cell_type") != "code":
+            continue
+        if cell.get("id") in spec.instructor_ids or source.strip() in spec.instructor_sources:
+            continue  # a lesson cell: the instructor's copy is what counts
+        order.append((f"cell{i}", source))
+    for gid in spec.tests:
+        if gid not in seen_tests:
+            flags.append(f"test cell {gid} is missing (the instructor's version is used)")
+    cells = [sandbox.Cell(f"setup{k}", s) for k, s in enumerate(spec.setup)]
+    cells += [sandbox.Cell(key, answers.get(key, src)) for key, src in order]
+    return cells, flags
+
+
+def grade(spec: Spec, data: bytes, *, hidden: bool = True, seed: int | None = None,
+          limits: sandbox.Limits = sandbox.Limits(), hide=()) -> NotebookResult:
+    """Grade one submitted notebook (raw bytes) against the instructor's spec."""
+    result = NotebookResult(spec.name)
+    try:
+        nb = read_submission(data)
+    except ValueError as exc:
+        result.status, result.reason = "malformed", str(exc)
+        result.exercises = [ExerciseResult(e, 0, p, "malformed", str(exc))
+                            for e, p in spec.tests.items()]
+        return result
+    cells, result.flags = student_code(spec, nb)
+    exercises = {eid: ex_mod.get(eid) for eid in spec.tests}
+    plan = {eid: ex_mod.cases(ex, hidden=hidden, seed=seed) for eid, ex in exercises.items()}
+    outcomes: dict[str, sandbox.Outcome] = {}
+    cell_errors: dict[str, sandbox.Outcome] = {}
+    for by_hand in (False, True):
+        probes = [sandbox.Probe(f"{eid}#{k}", ex.name, args, ex.driver, group=eid)
+                  for eid, ex in exercises.items() if ex.by_hand == by_hand
+                  for k, args in enumerate(plan[eid])]
+        if not probes:
+            continue
+        run = sandbox.run(cells, probes, limits=limits, hide=list(hide),
+                          block=sandbox.BLOCK_FOR_BY_HAND if by_hand else None)
+        outcomes.update(run.probes)
+        for key, out in run.cells.items():
+            if by_hand or key not in cell_errors:
+                cell_errors[key] = out
+            result.cell_seconds[key] = max(result.cell_seconds.get(key, 0.0), out.seconds)
+        result.run_seconds += run.seconds
+    for eid, ex in exercises.items():
+        answer = cell_errors.get(f"{eid}.answer")
+        result.exercises.append(_score(ex, spec.tests[eid], plan[eid], outcomes, answer))
+    return result
+
+
+def _score(ex, points: int, cases: list, outcomes: dict, answer_cell) -> ExerciseResult:
+    seconds = 0.0
+    for k, args in enumerate(cases):
+        out = outcomes.get(f"{ex.id}#{k}")
+        seconds += out.seconds
+        verdict = ex_mod.judge(ex, args, out.value, status=out.status, error=out.error,
+                               message=out.message)
+        if not verdict.ok:
+            message = verdict.message
+            if answer_cell is not None and answer_cell.status != "ok" and out.status != "ok":
+                message = (f"the cell that defines {ex.name} failed "
+                           f"({answer_cell.error}: {answer_cell.message})")
+                if answer_cell.status in ("timeout", "memory", "crashed"):
+                    return ExerciseResult(ex.id, 0, points, answer_cell.status, message, seconds)
+            return ExerciseResult(ex.id, 0, points, verdict.status, message, seconds)
+    return ExerciseResult(ex.id, points, points, "pass", f"all {len(cases)} cases pass",
+                          seconds)

@@ -1,0 +1,93 @@
+"""Tests of the tests: for every graded exercise of every lesson, the instructor's
+solution passes, the released stub fails, and every plausible wrong answer in
+``tests/wrong_answers`` fails, when judged by the autograder (sandbox + hidden cases)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import importlib
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.preprocessors import ClearSolutions
+
+from course import exercises
+from grading import judge
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("nb*/nb*.ipynb"))
+
+
+def _load(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def _spec(path: Path) -> judge.Spec:
+    return judge.spec_from(_load(path), None, path.stem)
+
+
+def _grade(nb, spec, only: str | None = None) -> judge.NotebookResult:
+    if only is not None:
+        spec = dataclasses.replace(spec, tests={only: spec.tests[only]})
+    return judge.grade(spec, nbformat.writes(nb).encode(), hidden=True)
+
+
+def _with_answer(nb, exercise_id: str, code: str):
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == f"{exercise_id}.answer":
+            cell.source = code
+            return nb
+    raise AssertionError(f"no answer cell for {exercise_id}")
+
+
+def _wrong_answers():
+    for path in sorted((ROOT / "tests" / "wrong_answers").glob("nb*.py")):
+        module = importlib.import_module(f"tests.wrong_answers.{path.stem}")
+        for exercise_id, answers in module.WRONG.items():
+            for label, code in answers.items():
+                yield pytest.param(exercise_id, code, id=f"{exercise_id}-{label}")
+
+
+def _notebook_of(exercise_id: str) -> Path:
+    return next(p for p in NOTEBOOKS if p.stem.startswith(exercise_id.split(".")[0]))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_instructor_solutions_pass_the_hidden_tests(path):
+    result = _grade(_load(path), _spec(path))
+    failed = [(e.id, e.message) for e in result.exercises if e.status != "pass"]
+    assert not failed
+    assert result.score == result.max_score > 0
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_released_stubs_fail_every_exercise(path):
+    nb = _load(path)
+    ClearSolutions().preprocess(nb, {})
+    result = _grade(nb, _spec(path))
+    assert [e.status for e in result.exercises if e.points] == []
+    assert all(e.status == "error" for e in result.exercises)
+
+
+@pytest.mark.parametrize(("exercise_id", "code"), list(_wrong_answers()))
+def test_plausible_wrong_answer_fails(exercise_id, code):
+    path = _notebook_of(exercise_id)
+    result = _grade(_with_answer(_load(path), exercise_id, code), _spec(path), only=exercise_id)
+    (verdict,) = result.exercises
+    assert verdict.status != "pass" and verdict.points == 0
+    assert verdict.message
+
+
+def test_every_exercise_has_a_test_cell_a_wrong_answer_and_consistent_points():
+    in_notebooks = {}
+    for path in NOTEBOOKS:
+        in_notebooks.update(_spec(path).tests)
+    registered = exercises.load()
+    assert set(in_notebooks) == set(registered)
+    for exercise_id, points in in_notebooks.items():
+        assert registered[exercise_id].points == points
+    covered = {p.values[0] for p in _wrong_answers()}
+    assert set(registered) <= covered, sorted(set(registered) - covered)
