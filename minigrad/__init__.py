@@ -15,6 +15,8 @@ runs tutorial code unchanged.  Read it bottom-up:
 from . import autograd
 from ._dtype import (
     bool_ as bool,  # noqa: A004
+)
+from ._dtype import (
     double,
     dtype,
     float,  # noqa: A004
@@ -71,11 +73,15 @@ FloatTensor = DoubleTensor = LongTensor = BoolTensor = None  # set below
 
 __version__ = "0.1.0"
 
+# After the ops are bound to Tensor (a statement apart, so isort keeps them here).
+from . import counting, nn, optim, viz
+from .counting import count_ops
+
 
 def _legacy_type(dt):
     class _Legacy:
         def __new__(cls, *args):
-            data = args[0] if len(args) == 1 and not isinstance(args[0], type(1)) else None
+            data = args[0] if len(args) == 1 and not isinstance(args[0], type(1)) else None  # noqa: UP003 (int is torch.int here)
             if data is None:
                 return zeros(*args, dtype=dt)
             return tensor(data, dtype=dt)

@@ -87,6 +87,8 @@ def from_numpy_dtype(np_dtype) -> dtype:
 def _promote_two(a: dtype, b: dtype) -> dtype:
     if a is b:
         return a
+    if a._category != b._category:  # the higher kind wins: int64 + float32 is float32
+        return a if a._category > b._category else b
     return _FROM_NP[np.promote_types(a.np, b.np)]
 
 

@@ -219,6 +219,7 @@ def tensor_repr(
     grad_fn_name: str | None = None,
     prefix: str = "tensor(",
     default_dtype_name: str = "float32",
+    tangent: str | None = None,
 ) -> str:
     """The text PyTorch prints for a tensor holding ``data``.
 
@@ -248,4 +249,6 @@ def tensor_repr(
         suffixes.append(f"grad_fn=<{grad_fn_name}>")
     elif requires_grad:
         suffixes.append("requires_grad=True")
+    if tangent is not None:  # a dual tensor (forward-mode AD)
+        suffixes.append(f"tangent={tangent}")
     return _add_suffixes(prefix + body, suffixes, indent)

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 
 from . import _dtype, _random
-from ._dtype import dtype as DType
+from ._dtype import dtype as DType  # noqa: N812 (dtype= is the argument)
 from .ops import _shape_arg
 from .tensor import Tensor
 

@@ -13,6 +13,10 @@ and summing the gradients that meet at a fork.
 First-order backward passes run the VJP rules on raw NumPy arrays (fast);
 with ``create_graph=True`` the very same rules run on Tensors, so every
 backward op is itself recorded and can be differentiated again.
+
+Every op of a Python program passes through ``record`` and every node through
+the loop of ``run_backward``, so these two are written to do little work per
+call: the cost of a small op is mostly Python's, not NumPy's.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import grad_mode
+from . import tensor as _tensor  # tensor.py imports this module: use _tensor.Tensor at call time
 
 if TYPE_CHECKING:
     from .rules import Primitive
@@ -37,6 +42,7 @@ SECOND_BACKWARD = (
 )
 
 _node_classes: dict[str, type] = {}
+_NO_EDGE = (None, 0)  # the next_functions entry of an input that needs no gradient
 
 
 class Node:
@@ -44,6 +50,7 @@ class Node:
 
     __slots__ = ("next_functions", "_prim", "_args", "_params", "_ans", "_versions",
                  "_out", "_freed", "_pre_hooks", "_retains", "__weakref__")
+    _num_outputs = 1  # more only for custom Functions (autograd/function.py)
 
     def name(self) -> str:
         return type(self).__name__
@@ -59,38 +66,44 @@ class Node:
         return _add_hook(self, hook)
 
     # Called by the backward pass -------------------------------------------------
-    def _inputs(self, create_graph: bool):
-        """The saved inputs and output, as Tensors (create_graph) or arrays."""
-        if self._freed:
-            raise RuntimeError(SECOND_BACKWARD)
-        from .tensor import Tensor
-
-        args, versions = self._args, self._versions
-        if versions is not None:
-            for a, v in zip(args, versions):
-                if isinstance(a, Tensor) and a._vbox[0] != v:
-                    raise RuntimeError(_modified_message(a, v, _op_name(a.grad_fn)))
-            out = self._out()
-            if out is not None and out._vbox[0] != versions[-1]:
-                raise RuntimeError(_modified_message(out, versions[-1], _op_name(self)))
-        if create_graph:
-            ans = Tensor._make(self._ans, self, True)
-            return args, ans
-        return tuple(a._data if isinstance(a, Tensor) else a for a in args), self._ans
+    def _check_versions(self) -> None:
+        """PyTorch's error if a saved tensor was changed in place after recording."""
+        versions = self._versions
+        for a, v in zip(self._args, versions, strict=False):  # the last is the output's
+            if isinstance(a, _tensor.Tensor) and a._vbox[0] != v:
+                raise RuntimeError(_modified_message(a, v, _op_name(a.grad_fn)))
+        out = self._out()
+        if out is not None and out._vbox[0] != versions[-1]:
+            raise RuntimeError(_modified_message(out, versions[-1], _op_name(self)))
 
     def _apply(self, g, create_graph: bool, needed) -> list:
-        """Gradients for each input (None where not needed)."""
-        prim = self._prim
-        inputs, ans = self._inputs(create_graph)
-        params = self._params
-        out = []
+        """Gradients for each input, as arrays or (create_graph) Tensors; None where
+        not needed."""
+        if self._freed:
+            raise RuntimeError(SECOND_BACKWARD)
+        if self._versions is not None:
+            self._check_versions()
+        Tensor = _tensor.Tensor
+        args = self._args
+        if create_graph:
+            inputs, ans = args, Tensor._make(self._ans, self, True)
+            if forward_hook[0] is not None and self._versions is not None:
+                from .autograd.forward_ad import _copy_tangent  # forward-over-reverse
+
+                _copy_tangent(self._out(), ans)
+        else:
+            inputs, ans = [a._data if isinstance(a, Tensor) else a for a in args], self._ans
+        prim, params = self._prim, self._params
+        grads = []
         for i, (nxt, _) in enumerate(self.next_functions):
             if nxt is None or (needed is not None and nxt not in needed):
-                out.append(None)
+                grads.append(None)
                 continue
             gi = prim.vjp(i, g, ans, inputs, params)
-            out.append(_fit(gi, self._args[i], create_graph))
-        return out
+            if op_counter[0] is not None:  # minigrad.counting: one VJP evaluation
+                op_counter[0].count_vjp(prim)
+            grads.append(_fit(gi, args[i]._data, create_graph))
+        return grads
 
     def _release(self) -> None:
         if self._prim.saves:
@@ -102,6 +115,7 @@ class AccumulateGrad:
     """The graph node of a leaf: adds incoming gradients into ``variable.grad``."""
 
     __slots__ = ("variable", "next_functions", "_pre_hooks", "__weakref__")
+    _num_outputs = 1
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
@@ -147,44 +161,56 @@ def _op_name(node) -> str | None:
     return node.name().split("Backward")[0]
 
 
-def _fit(g, arg, create_graph: bool):
-    """Sum a broadcast gradient back to ``arg``'s shape and cast it to its dtype."""
-    from . import rules
+def _fit(g, x: np.ndarray, create_graph: bool):
+    """Sum a broadcast gradient back to the shape of the input ``x`` and cast it to
+    ``x``'s dtype."""
+    gd = g._data if create_graph else g
+    if gd.shape == x.shape and gd.dtype == x.dtype:  # the usual case: nothing to do
+        return g
+    from . import rules  # (rules.py imports this module)
 
-    shape, dtype = arg._data.shape, arg._data.dtype
-    if g.shape != shape:
-        g = rules.sum_to(g, shape=shape)
+    if gd.shape != x.shape:
+        g = rules.sum_to(g, shape=x.shape)
     if create_graph:
-        if g._data.dtype != dtype:
-            g = rules.cast(g, dtype=dtype, src=g._data.dtype)
-    elif g.dtype != dtype:
-        g = np.asarray(g, dtype=dtype)
+        if g._data.dtype != x.dtype:
+            g = rules.cast(g, dtype=x.dtype, src=g._data.dtype)
+    elif g.dtype != x.dtype:
+        g = np.asarray(g, dtype=x.dtype)
     return g
 
 
 # Recording ---------------------------------------------------------------------------
 
 forward_hook = [None]  # set by forward_ad while a dual level is active
+op_counter = [None]  # set by minigrad.counting.count_ops(); None costs one check per op
+
+
+def _no_output():
+    """``node._out`` of a node whose backward does not read its output."""
 
 
 def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: str | None):
     """Wrap ``ans`` in a Tensor, recording a node when an input requires grad."""
-    from .tensor import Tensor
-
-    needs = False
+    Tensor = _tensor.Tensor
+    needs_grad = False
     if grad_mode._state.enabled:
         for a in args:
             if isinstance(a, Tensor) and a._requires_grad:
-                needs = True
+                needs_grad = True
                 break
-    if not needs:
+    if not needs_grad:
         out = Tensor._make(ans)
     else:
         node = node_class(name or prim.grad_fn)()
-        node.next_functions = tuple(
-            (a._graph_node(), 0) if isinstance(a, Tensor) and a._requires_grad else (None, 0)
-            for a in args
-        )
+        edges, versions = [], []
+        for a in args:
+            if isinstance(a, Tensor):
+                edges.append((a._graph_node(), a._output_nr) if a._requires_grad else _NO_EDGE)
+                versions.append(a._vbox[0])
+            else:
+                edges.append(_NO_EDGE)
+                versions.append(0)
+        node.next_functions = tuple(edges)
         node._prim = prim
         node._args = args
         node._params = params
@@ -192,11 +218,14 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
         node._freed = False
         node._pre_hooks = node._retains = None
         out = Tensor._make(ans, node, True)
-        if prim.saves:  # remember versions, to detect in-place changes later
-            node._versions = (*(a._vbox[0] if isinstance(a, Tensor) else 0 for a in args), 0)
-            node._out = weakref.ref(out)
+        if prim.saves:  # remember versions (the output's last), to detect in-place changes
+            versions.append(0)
+            node._versions = tuple(versions)
+            node._out = weakref.ref(out) if prim.reads_ans else _no_output
         else:
             node._versions = None
+    if op_counter[0] is not None:  # minigrad.counting: one forward evaluation
+        op_counter[0].count_forward(prim)
     if forward_hook[0] is not None:
         forward_hook[0](prim, args, params, out)
     return out
@@ -236,10 +265,8 @@ def _add_hook(node, hook) -> RemovableHandle:
 
 
 def _run_hooks(node, g, create_graph: bool):
-    from .tensor import Tensor
-
     for hook in list(node._pre_hooks.values()):
-        gt = g if create_graph else Tensor._make(g)
+        gt = g if create_graph else _tensor.Tensor._make(g)
         result = hook(gt)
         if result is not None:
             g = result if create_graph else result._data
@@ -248,30 +275,30 @@ def _run_hooks(node, g, create_graph: bool):
 
 # The backward pass -------------------------------------------------------------------
 
-def _graph(roots):
-    """Dependency counts (edges into each node) of the graph below ``roots``."""
+def _dependencies(roots) -> dict:
+    """For every node below ``roots``: how many edges lead into it."""
     deps: dict = {}
-    seen = set(roots)
-    stack = list(roots)
-    order = []
+    is_root = set(roots)
+    stack = list(is_root)
     while stack:
         node = stack.pop()
-        order.append(node)
         for nxt, _ in node.next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return deps, order
+            if nxt in deps:
+                deps[nxt] += 1
+            else:  # first visit
+                deps[nxt] = 1
+                if nxt not in is_root:
+                    stack.append(nxt)
+    return deps
 
 
-def _needed_nodes(order, deps, targets):
+def _needed_nodes(roots, deps, targets):
     """The nodes from which some target is reachable (so worth visiting)."""
     remaining = dict(deps)
     topo = []  # Kahn's order: every node after all nodes that feed it
-    ready = [n for n in order if remaining.get(n, 0) == 0]
+    ready = [n for n in dict.fromkeys(roots) if n not in remaining]
     while ready:
         n = ready.pop()
         topo.append(n)
@@ -295,28 +322,31 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
     of ``inputs`` when given); ``accumulate=False`` (``autograd.grad``)
     returns the gradients of ``inputs`` and leaves every ``.grad`` alone.
     """
-    from .tensor import Tensor
-
     roots = []
-    buffers: dict = {}
-    for out, g in zip(outputs, grad_outputs):
+    buffers: dict = {}  # node -> the sum of the gradients that reached it so far
+    for out, g in zip(outputs, grad_outputs, strict=True):
         node = out._graph_node()
         roots.append(node)
+        if node._num_outputs > 1:
+            g = _OutputGrads.one(node, out._output_nr, g)
         buffers[node] = buffers[node] + g if node in buffers else g
-    deps, order = _graph(roots)
+    deps = _dependencies(roots)
 
-    targets = captured = None
+    targets = captured = needed = None
     if inputs is not None:
         targets = {}
         for i, t in enumerate(inputs):
             targets.setdefault(t._graph_node(), []).append(i)
         captured = [None] * len(inputs)
-    needed = _needed_nodes(order, deps, targets) if targets is not None else None
+        needed = _needed_nodes(roots, deps, targets)
 
     prev_mode = grad_mode._state.enabled
     grad_mode._state.enabled = create_graph
+    errstate = np.errstate(all="ignore")  # inf/nan gradients come without warnings
+    errstate.__enter__()
     try:
-        ready = [n for n in dict.fromkeys(roots) if deps.get(n, 0) == 0]
+        # A node is ready once every edge into it has delivered its gradient.
+        ready = [n for n in dict.fromkeys(roots) if n not in deps]
         while ready:
             node = ready.pop()
             g = buffers.pop(node, None)
@@ -330,53 +360,81 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                     if accumulate and targets is None:
                         _accumulate(node.variable, g, create_graph)
                 continue
+            edges = node.next_functions
+            grads = None
             if g is not None:
                 if node._retains is not None:
                     t = node._retains()
-                    if t is not None:
-                        _accumulate(t, g, create_graph)
+                    gt = None if t is None else _OutputGrads.of(g, t)
+                    if gt is not None:
+                        _accumulate(t, gt, create_graph)
                 if targets is not None and node in targets:
                     for i in targets[node]:
-                        captured[i] = g
+                        captured[i] = _OutputGrads.of(g, inputs[i])
                 if needed is None or node in needed:
                     grads = node._apply(g, create_graph, needed)
-                else:
-                    grads = None
                 if not retain_graph:
                     node._release()
-            else:
-                grads = None
-            for k, (nxt, _) in enumerate(node.next_functions):
+            for k, (nxt, nr) in enumerate(edges):
                 if nxt is None:
                     continue
-                gk = grads[k] if grads is not None else None
+                gk = None if grads is None else grads[k]
                 if gk is not None:
-                    buffers[nxt] = buffers[nxt] + gk if nxt in buffers else gk
-                deps[nxt] -= 1
-                if deps[nxt] == 0:
+                    if nxt._num_outputs > 1:
+                        gk = _OutputGrads.one(nxt, nr, gk)
+                    prev = buffers.get(nxt)
+                    buffers[nxt] = gk if prev is None else prev + gk
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
                     ready.append(nxt)
     finally:
         grad_mode._state.enabled = prev_mode
+        errstate.__exit__(None, None, None)
 
     if captured is None:
         return None
     if accumulate:  # backward(inputs=...): accumulate into exactly those tensors
-        for t, g in zip(inputs, captured):
+        for t, g in zip(inputs, captured, strict=True):
             if g is not None:
                 _accumulate(t, g, create_graph)
         return None
+    Tensor = _tensor.Tensor
     return [
         None if g is None else (g if create_graph else Tensor._make(np.array(g, copy=True)))
         for g in captured
     ]
 
 
+class _OutputGrads(list):
+    """The gradient buffer of a node with several outputs (a custom Function):
+    one entry per output, None for an output no gradient reached (yet)."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def one(node, nr: int, g) -> _OutputGrads:
+        """The gradient ``g`` of output ``nr`` of ``node``, as a buffer."""
+        buf = _OutputGrads([None] * node._num_outputs)
+        buf[nr] = g
+        return buf
+
+    @staticmethod
+    def of(g, t: Tensor):
+        """The gradient of tensor ``t`` in its node's buffer ``g``."""
+        return g[t._output_nr] if type(g) is _OutputGrads else g
+
+    def __add__(self, other: _OutputGrads) -> _OutputGrads:
+        return _OutputGrads(a if b is None else b if a is None else a + b
+                            for a, b in zip(self, other, strict=True))
+
+
 def _accumulate(t: Tensor, g, create_graph: bool) -> None:
     """Add ``g`` into ``t.grad`` (in place, as PyTorch, unless building a graph)."""
-    from . import rules
-    from .tensor import Tensor
-
+    Tensor = _tensor.Tensor
     if create_graph:
+        from . import rules  # (rules.py imports this module)
+
         g = rules.copy_backwards(g)
         t._grad = g if t._grad is None else t._grad + g
         return

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import builtins
 import math
-import warnings
 from collections import namedtuple
 
 import numpy as np
 
 from . import _dtype, grad_mode, rules
-from .tensor import Size, Tensor, _warn_once
+from .tensor import Tensor, _warn_once
 
 _py_sum, _py_max, _py_min, _py_abs, _py_round = (builtins.sum, builtins.max, builtins.min,
                                                  builtins.abs, builtins.round)
@@ -56,10 +55,10 @@ def _as_array(x):
 
 def _scalar(x):
     """Python scalars stay; NumPy scalars become Python scalars; arrays become Tensors."""
+    if isinstance(x, np.generic):  # first: np.float64 is also a Python float
+        return x.item()
     if isinstance(x, (bool, builtins.int, builtins.float)):
         return x
-    if isinstance(x, np.generic):
-        return x.item()
     if isinstance(x, (np.ndarray, list, tuple)):
         from .creation import tensor
 
@@ -325,7 +324,7 @@ def where(condition, input=None, other=None):  # noqa: A002
         return tuple(Tensor._make(i) for i in np.nonzero(cond))
     if cond.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
-                           f"tensor with dtype {_dtype.from_numpy_dtype(cond.dtype).name.title()}")
+                           f"tensor with dtype {_dtype.from_numpy_dtype(cond.dtype)._legacy[:-6]}")
     a, b, xa, xb = _promote(input, other)
     try:
         return rules._where.apply((a, b), {"cond": cond}, arrays=(xa, xb))
@@ -411,7 +410,8 @@ def argmin(input, dim=None, keepdim=False):  # noqa: A002
 def _arg(fn, x, dim, keepdim):
     if dim is None:
         out = fn(x._data.reshape(-1))
-        return Tensor._make(np.asarray(out, dtype=np.int64).reshape((1,) * x.ndim if keepdim else ()))
+        shape = (1,) * x.ndim if keepdim else ()
+        return Tensor._make(np.asarray(out, dtype=np.int64).reshape(shape))
     d = _dim(dim, x.ndim)
     return Tensor._make(np.asarray(fn(x._data, axis=d, keepdims=keepdim), dtype=np.int64))
 
@@ -475,12 +475,12 @@ def _extreme(x, dim, keepdim, other, arg, prim, pair, result, name):
     d = _dim(dim, x.ndim)
     index = np.expand_dims(arg(x._data, axis=d), d) if x.ndim else np.zeros((), np.int64)
     if x.ndim == 0:
-        return result((x * 1 if x._requires_grad else x, Tensor._make(np.asarray(0))))
+        return result(x * 1 if x._requires_grad else x, Tensor._make(np.asarray(0)))
     values = rules.select_along.apply(
         (x,), {"dim": d, "keepdim": keepdim, "index": index},
         name=f"{name.title()}Backward0")
     idx = index if keepdim else np.squeeze(index, axis=d)
-    return result((values, Tensor._make(idx.astype(np.int64))))
+    return result(values, Tensor._make(idx.astype(np.int64)))
 
 
 def max(input, dim=None, keepdim=False, *, other=None):  # noqa: A001, A002
@@ -494,12 +494,12 @@ def min(input, dim=None, keepdim=False, *, other=None):  # noqa: A001, A002
 
 
 def amax(input, dim=(), keepdim=False):  # noqa: A002
-    return rules.amax.apply((input,), {"dim": _dims(dim or None, input.ndim), "keepdim": keepdim},
+    return rules.amax.apply((input,), {"dim": _dims(dim, input.ndim), "keepdim": keepdim},
                             name="AmaxBackward0")
 
 
 def amin(input, dim=(), keepdim=False):  # noqa: A002
-    return rules.amin.apply((input,), {"dim": _dims(dim or None, input.ndim), "keepdim": keepdim},
+    return rules.amin.apply((input,), {"dim": _dims(dim, input.ndim), "keepdim": keepdim},
                             name="AminBackward0")
 
 
@@ -665,9 +665,11 @@ def _view_of(out: Tensor, base: Tensor) -> Tensor:
 
 def reshape(input, *shape):  # noqa: A002
     shape = _infer_shape(_shape_arg(shape), input.numel())
-    x = input._data
-    out_view = x.size == 0 or np.reshape(x, shape).base is not None or x.shape == shape
-    name = "ViewBackward0" if out_view else "UnsafeViewBackward0"
+    try:  # a reshape that must copy (non-contiguous input) is recorded as PyTorch's _unsafe_view
+        np.reshape(input._data, shape, copy=False)
+        name = "ViewBackward0"
+    except ValueError:
+        name = "UnsafeViewBackward0"
     return _view_of(rules.reshape.apply((input,), {"shape": shape}, name=name), input)
 
 
@@ -895,6 +897,15 @@ def type_as(input, other):  # noqa: A002
     return to(input, other.dtype)
 
 
+def _cast_method(dt: _dtype.dtype):
+    """``x.float()``, ``x.double()``, ...: ``to(dt)`` (the same tensor if already ``dt``)."""
+    def method(self, memory_format=None):
+        return to(self, dt)
+
+    method.__name__ = dt.name
+    return method
+
+
 # Indexing --------------------------------------------------------------------------------
 
 def _normalise_index(x: Tensor, idx):
@@ -1015,6 +1026,7 @@ def _check_inplace(x: Tensor, view: bool = False) -> None:
 def _alias(x: Tensor) -> Tensor:
     """``x`` as an input to an in-place op: same graph position, its own version."""
     a = Tensor._make(x._data, x.grad_fn, x._requires_grad)
+    a._output_nr = x._output_nr
     if x.grad_fn is None and x._requires_grad:
         a._accum = x._graph_node()
     return a
@@ -1039,19 +1051,21 @@ def _commit(x: Tensor, result: Tensor) -> Tensor:
             Tensor._make(np.array(a._data, copy=True), a.grad_fn, a._requires_grad)
             if isinstance(a, Tensor) and a._data is x._data and result.grad_fn._prim.saves
             else a for a in args)
-        for a, b in zip(args, result.grad_fn._args):
+        for a, b in zip(args, result.grad_fn._args, strict=True):
             if a is not b:
                 b._accum = a._accum
     x._data[...] = result._data
     x._vbox[0] += 1
     if result.grad_fn is not None:
         x.grad_fn = result.grad_fn
+        x._output_nr = result._output_nr
         x._requires_grad = True
         if result.grad_fn._versions is not None:
             import weakref
 
             result.grad_fn._versions = result.grad_fn._versions[:-1] + (x._vbox[0],)
-            result.grad_fn._out = weakref.ref(x)
+            if result.grad_fn._prim.reads_ans:
+                result.grad_fn._out = weakref.ref(x)
     return x
 
 
@@ -1143,6 +1157,10 @@ def _bind() -> None:
     T.__eq__, T.__ne__, T.__lt__, T.__le__, T.__gt__, T.__ge__ = eq, ne, lt, le, gt, ge
     T.__getitem__ = getitem
     T.__setitem__ = setitem
+    for name, dt in [("float", _dtype.float32), ("double", _dtype.float64),
+                     ("half", _dtype.float16), ("long", _dtype.int64), ("int", _dtype.int32),
+                     ("short", _dtype.int16), ("bool", _dtype.bool_)]:
+        setattr(T, name, _cast_method(dt))
     T.T = property(_T)
     T.mT = property(_mT)
     for name in _METHODS:

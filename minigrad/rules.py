@@ -35,7 +35,8 @@ _EMPTY: dict = {}
 class Primitive:
     """One row of the table.  Calling it dispatches on Tensor or array inputs."""
 
-    __slots__ = ("name", "fwd", "vjps", "jvps", "grad_fn", "saves", "doc", "__weakref__")
+    __slots__ = ("name", "fwd", "vjps", "jvps", "grad_fn", "saves", "reads_ans", "doc",
+                 "__weakref__")
 
     def __init__(self, name: str, fwd: Callable, vjps, jvps, *, grad_fn: str,
                  saves: bool = True, doc: str = "") -> None:
@@ -45,6 +46,7 @@ class Primitive:
         self.jvps = jvps
         self.grad_fn = grad_fn
         self.saves = saves  # True: backward needs saved values, freed after use
+        self.reads_ans = saves  # the VJP reads the output (so it must not change in place)
         self.doc = doc
 
     def __repr__(self) -> str:
@@ -64,7 +66,8 @@ class Primitive:
 
         if arrays is None:
             arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-        ans = self.fwd(*arrays, **params)
+        with np.errstate(all="ignore"):  # PyTorch gives inf/nan without a warning
+            ans = self.fwd(*arrays, **params)
         if type(ans) is not np.ndarray:
             ans = np.asarray(ans)
         return engine.record(self, args, params, ans, name)
@@ -136,8 +139,12 @@ def _sum_to_fwd(x, *, shape):
     return out.reshape(shape)
 
 
-def _axes(dim):
-    return None if dim is None else tuple(dim)
+def _axes(dim, ndim: int):
+    """NumPy's ``axis`` for PyTorch's ``dim``: all axes for None; none for a 0-d array
+    (PyTorch lets dim 0 or -1 name the single "axis" of a scalar)."""
+    if ndim == 0:
+        return ()
+    return None if dim is None else dim
 
 
 def _mT(x):
@@ -235,8 +242,8 @@ def _matmul_vjp_y(g, ans, x, y):
 def _max_vjp(g, ans, x, *, dim, keepdim):
     """Ties share the gradient equally (PyTorch's max()/amax())."""
     xd = _data(x)
-    hit = xd == _unreduce(_data(ans), xd.shape, dim, keepdim)
-    share = (hit / np.sum(hit, axis=_axes(dim), keepdims=True)).astype(xd.dtype)
+    hit = (xd == _unreduce(_data(ans), xd.shape, dim, keepdim)) | np.isnan(xd)  # nan wins
+    share = (hit / np.sum(hit, axis=_axes(dim, xd.ndim), keepdims=True)).astype(xd.dtype)
     return _unreduce(g, x.shape, dim, keepdim) * _like(share, g)
 
 
@@ -259,11 +266,11 @@ def _axes_tuple(dim, ndim):
 
 
 def _max_fwd(x, *, dim, keepdim):
-    return np.max(x, axis=_axes(dim), keepdims=keepdim)
+    return np.max(x, axis=_axes(dim, x.ndim), keepdims=keepdim)
 
 
 def _min_fwd(x, *, dim, keepdim):
-    return np.min(x, axis=_axes(dim), keepdims=keepdim)
+    return np.min(x, axis=_axes(dim, x.ndim), keepdims=keepdim)
 
 
 def _select_fwd(x, *, dim, keepdim, index):
@@ -280,7 +287,7 @@ def _select_vjp(g, ans, x, *, dim, keepdim, index):
 
 def _norm_fwd(x, *, p, dim, keepdim):
     a = np.abs(x)
-    axes = _axes(dim)
+    axes = _axes(dim, x.ndim)
     if p == 2:
         return np.sqrt(np.sum(a * a, axis=axes, keepdims=keepdim))
     if p == math.inf:
@@ -309,34 +316,50 @@ def _norm_jvp(t, ans, x, *, p, dim, keepdim):
 
 
 def _logsumexp_fwd(x, *, dim, keepdim):
-    m = np.max(x, axis=dim, keepdims=True)
+    axes = _axes(dim, x.ndim)
+    m = np.max(x, axis=axes, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
-    out = np.log(np.sum(np.exp(x - m), axis=dim, keepdims=True)) + m
-    return out if keepdim else np.squeeze(out, axis=dim)
+    out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+    return out if keepdim else np.squeeze(out, axis=axes)
 
 
 def _softmax_fwd(x, *, dim):
-    e = np.exp(x - np.max(x, axis=dim, keepdims=True))
-    return e / np.sum(e, axis=dim, keepdims=True)
+    axes = _axes(dim, x.ndim)
+    e = np.exp(x - np.max(x, axis=axes, keepdims=True))
+    return e / np.sum(e, axis=axes, keepdims=True)
 
 
 def _log_softmax_fwd(x, *, dim):
-    s = x - np.max(x, axis=dim, keepdims=True)
-    return s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
+    axes = _axes(dim, x.ndim)
+    s = x - np.max(x, axis=axes, keepdims=True)
+    return s - np.log(np.sum(np.exp(s), axis=axes, keepdims=True))
 
 
 def _prod_fwd(x, *, dim, keepdim):
-    return np.prod(x, axis=dim, keepdims=keepdim)
+    return np.prod(x, axis=_axes(dim, x.ndim), keepdims=keepdim)
 
 
 def _prod_others(x, dim):
-    """Product of all other elements along ``dim`` (exact at zeros)."""
-    a = np.moveaxis(x, dim, -1) if dim is not None else x.reshape(-1)
-    left = np.cumprod(np.concatenate([np.ones_like(a[..., :1]), a[..., :-1]], -1), -1)
-    right = np.flip(np.cumprod(np.concatenate(
-        [np.ones_like(a[..., :1]), np.flip(a, -1)[..., :-1]], -1), -1), -1)
-    out = left * right
-    return np.moveaxis(out, -1, dim) if dim is not None else out.reshape(x.shape)
+    """Product of all other elements along ``dim`` (exact at zeros).
+
+    On arrays: prefix times suffix products, O(n).  On Tensors (create_graph)
+    it must be differentiable: the i-th of n copies of x has x_i replaced by 1,
+    and each copy is multiplied out (O(n^2), and only at zeros).
+    """
+    if x.ndim == 0:
+        return _like(np.ones_like(_data(x)), x)
+    if isinstance(x, np.ndarray):
+        a = np.moveaxis(x, dim, -1) if dim is not None else x.reshape(-1)
+        left = np.cumprod(np.concatenate([np.ones_like(a[..., :1]), a[..., :-1]], -1), -1)
+        right = np.flip(np.cumprod(np.concatenate(
+            [np.ones_like(a[..., :1]), np.flip(a, -1)[..., :-1]], -1), -1), -1)
+        out = left * right
+        return np.moveaxis(out, -1, dim) if dim is not None else out.reshape(x.shape)
+    a = reshape(x, shape=(x._data.size,)) if dim is None else transpose(x, dim0=dim, dim1=-1)
+    n = a.shape[-1]
+    copies = broadcast_to(reshape(a, shape=a.shape[:-1] + (1, n)), shape=a.shape + (n,))
+    out = prod(where(np.eye(n, dtype=bool), 1.0, copies), dim=a.ndim, keepdim=False)
+    return reshape(out, shape=x.shape) if dim is None else transpose(out, dim0=dim, dim1=-1)
 
 
 def _prod_vjp(g, ans, x, *, dim, keepdim):
@@ -346,7 +369,7 @@ def _prod_vjp(g, ans, x, *, dim, keepdim):
     zero = _data(x) == 0
     if not zero.any():
         return gk * _unreduce(ans, x.shape, dims, keepdim) / x
-    return gk * _like(_prod_others(_data(x), dim), g)
+    return gk * _prod_others(x, dim)
 
 
 # Pow ------------------------------------------------------------------------------------
@@ -405,17 +428,18 @@ pow_ = defprim("pow", _pow_fwd, (_pow_vjp_x, _pow_vjp_y),
                (lambda t, ans, x, y: _pow_vjp_x(t, ans, x, y),
                 lambda t, ans, x, y: _pow_vjp_y(t, ans, x, y)),
                doc="d(x^y) = y x^(y-1) dx + x^y log(x) dy")
+# (Written as "not beaten" rather than "larger": a nan input gets the gradient, as in PyTorch.)
 maximum = defprim("maximum", np.maximum,
-                  (lambda g, ans, x, y: where(x > y, g, where(x == y, g * 0.5, 0.0)),
-                   lambda g, ans, x, y: where(y > x, g, where(x == y, g * 0.5, 0.0))),
-                  (lambda t, ans, x, y: where(x > y, t, where(x == y, t * 0.5, 0.0)),
-                   lambda t, ans, x, y: where(y > x, t, where(x == y, t * 0.5, 0.0))),
+                  (lambda g, ans, x, y: where(x < y, 0.0, where(x == y, g * 0.5, g)),
+                   lambda g, ans, x, y: where(x > y, 0.0, where(x == y, g * 0.5, g))),
+                  (lambda t, ans, x, y: where(x < y, 0.0, where(x == y, t * 0.5, t)),
+                   lambda t, ans, x, y: where(x > y, 0.0, where(x == y, t * 0.5, t))),
                   doc="the larger input gets the gradient; ties split it")
 minimum = defprim("minimum", np.minimum,
-                  (lambda g, ans, x, y: where(x < y, g, where(x == y, g * 0.5, 0.0)),
-                   lambda g, ans, x, y: where(y < x, g, where(x == y, g * 0.5, 0.0))),
-                  (lambda t, ans, x, y: where(x < y, t, where(x == y, t * 0.5, 0.0)),
-                   lambda t, ans, x, y: where(y < x, t, where(x == y, t * 0.5, 0.0))),
+                  (lambda g, ans, x, y: where(x > y, 0.0, where(x == y, g * 0.5, g)),
+                   lambda g, ans, x, y: where(x < y, 0.0, where(x == y, g * 0.5, g))),
+                  (lambda t, ans, x, y: where(x > y, 0.0, where(x == y, t * 0.5, t)),
+                   lambda t, ans, x, y: where(x < y, 0.0, where(x == y, t * 0.5, t))),
                   doc="the smaller input gets the gradient; ties split it")
 _where = defprim("where", _where_fwd,
                  (lambda g, ans, x, y, cond: where(cond, g, 0.0),
@@ -426,7 +450,7 @@ _where = defprim("where", _where_fwd,
 
 neg = defprim("neg", np.negative, (lambda g, ans, x: -g,), (lambda t, ans, x: -t,),
               saves=False, doc="d(-x) = -dx")
-exp = defprim("exp", np.exp, (lambda g, ans, x: g * ans,), (lambda t, ans, x: t * ans,),
+exp = defprim("exp", lambda x: _via_float64(np.exp, x), (lambda g, ans, x: g * ans,), (lambda t, ans, x: t * ans,),
               doc="d exp(x) = exp(x) dx")
 expm1 = defprim("expm1", np.expm1, (lambda g, ans, x: g * (ans + 1.0),),
                 (lambda t, ans, x: t * (ans + 1.0),), doc="d(exp(x) - 1) = exp(x) dx")
@@ -454,8 +478,8 @@ tanh = defprim("tanh", np.tanh, (lambda g, ans, x: g * (1.0 - ans * ans),),
 sigmoid = defprim("sigmoid", lambda x: _sigmoid(x), (lambda g, ans, x: g * ans * (1.0 - ans),),
                   (lambda t, ans, x: t * ans * (1.0 - ans),), doc="d s(x) = s(x) (1 - s(x)) dx")
 relu = defprim("relu", lambda x: np.maximum(x, 0).astype(x.dtype, copy=False),
-               (lambda g, ans, x: where(ans > 0, g, 0.0),),
-               (lambda t, ans, x: where(ans > 0, t, 0.0),), doc="d relu(x) = [x > 0] dx")
+               (lambda g, ans, x: where(ans <= 0, 0.0, g),),  # nan passes, as in PyTorch
+               (lambda t, ans, x: where(ans <= 0, 0.0, t),), doc="d relu(x) = [x > 0] dx")
 leaky_relu = defprim("leaky_relu", lambda x, slope: np.where(x > 0, x, x * slope),
                      (lambda g, ans, x, slope: where(x > 0, g, g * slope),),
                      (lambda t, ans, x, slope: where(x > 0, t, t * slope),),
@@ -478,11 +502,11 @@ clamp = defprim("clamp", lambda x, lo, hi: _clamp(x, lo, hi),
                 (lambda t, ans, x, lo, hi: where(_in_range(x, lo, hi), t, 0.0),),
                 grad_fn="ClampBackward1", doc="d clamp(x) = [min <= x <= max] dx")
 
-sum_ = defprim("sum", lambda x, dim, keepdim: np.sum(x, axis=_axes(dim), keepdims=keepdim),
+sum_ = defprim("sum", lambda x, dim, keepdim: np.sum(x, axis=_axes(dim, x.ndim), keepdims=keepdim),
                (lambda g, ans, x, dim, keepdim: _unreduce(g, x.shape, dim, keepdim),),
                (lambda t, ans, x, dim, keepdim: sum_(t, dim=dim, keepdim=keepdim),),
                saves=False, doc="d sum(x) = sum(dx)")
-mean = defprim("mean", lambda x, dim, keepdim: np.mean(x, axis=_axes(dim), keepdims=keepdim),
+mean = defprim("mean", lambda x, dim, keepdim: np.mean(x, axis=_axes(dim, x.ndim), keepdims=keepdim),
                (lambda g, ans, x, dim, keepdim:
                 _unreduce(g, x.shape, dim, keepdim) * _mean_scale(ans.shape, x.shape),),
                (lambda t, ans, x, dim, keepdim: mean(t, dim=dim, keepdim=keepdim),),
@@ -589,9 +613,16 @@ def _mean_scale(out_shape, in_shape) -> float:
 
 
 def _sigmoid(x):
-    # Split by sign so that exp never overflows.
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+    # As PyTorch: exp(-x) may overflow to inf, giving exactly 0 (never a denormal).
+    return (1 / (1 + np.exp(-x))).astype(x.dtype, copy=False)
+
+
+def _via_float64(fn, x):
+    """``fn`` of a float32 array computed in float64 and rounded: correctly rounded
+    in almost every element, as PyTorch's (NumPy's float32 kernels are often 1 ulp off)."""
+    if x.dtype == np.float32:
+        return fn(x.astype(np.float64)).astype(np.float32)
+    return fn(x)
 
 
 def _clamp(x, lo, hi):
@@ -609,3 +640,10 @@ def _in_range(x, lo, hi):
     if hi is None:
         return x >= lo
     return (x >= lo) & (x <= hi)
+
+
+# PyTorch saves a node's output only when its derivative reads it; only then does
+# changing the output in place break the graph (``y = x * 2; y.add_(1)`` is fine).
+for _p in (mul, log, log1p, log2, sin, cos, leaky_relu, softplus, abs_, clamp, maximum,
+           minimum, matmul, select_along):
+    _p.reads_ans = False

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from . import _dtype, engine, grad_mode
-from ._dtype import dtype as DType
+from ._dtype import dtype as DType  # noqa: N812 (Tensor.dtype is the attribute)
 from ._tensor_str import tensor_repr
 
 NON_LEAF_GRAD_WARNING = (
@@ -71,7 +71,7 @@ _CPU = device()
 
 class Tensor:
     __slots__ = ("_data", "grad_fn", "_requires_grad", "_grad", "_vbox", "_accum",
-                 "_retains_grad", "_base", "_fw", "__weakref__")
+                 "_retains_grad", "_base", "_fw", "_output_nr", "__weakref__")
     __array_ufunc__ = None  # NumPy defers to our operators: np.float64(2) * t is a Tensor
 
     # Construction ------------------------------------------------------------------
@@ -81,7 +81,8 @@ class Tensor:
             raise TypeError(
                 f"new() received an invalid combination of arguments - got "
                 f"({', '.join(type(a).__name__ for a in args)}"
-                f"{', ' if args else ''}{', '.join(f'{k}={type(v).__name__}' for k, v in kwargs.items())}),"
+                f"{', ' if args else ''}"
+                f"{', '.join(f'{k}={type(v).__name__}' for k, v in kwargs.items())}),"
                 " but expected one of:\n * (*, torch.device device = None)\n"
                 "      didn't match because some of the keywords were incorrect: "
                 f"{', '.join(kwargs)}\n * (torch.Storage storage)\n * (Tensor other)\n"
@@ -105,6 +106,7 @@ class Tensor:
         t._retains_grad = False
         t._base = None
         t._fw = None
+        t._output_nr = 0  # which output of grad_fn (custom Functions may have several)
         return t
 
     def _graph_node(self):
@@ -256,6 +258,13 @@ class Tensor:
             return f"torch.{self.dtype._legacy}"
         return self.to(dtype)
 
+    def new_tensor(self, data, dtype: DType | None = None, device=None,
+                   requires_grad: bool = False) -> Tensor:
+        """A new tensor from ``data``, with this tensor's dtype unless told otherwise."""
+        from .creation import tensor
+
+        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
     def element_size(self) -> int:
         return self._data.itemsize
 
@@ -336,7 +345,8 @@ class Tensor:
     def __repr__(self) -> str:
         fn = self.grad_fn
         return tensor_repr(self._data, self.dtype.name, requires_grad=self._requires_grad,
-                           grad_fn_name=None if fn is None else fn.name())
+                           grad_fn_name=None if fn is None else fn.name(),
+                           tangent=None if self._fw is None else f"{self._fw}")
 
     __str__ = __repr__
 

@@ -35,12 +35,16 @@ def _grad_outputs(outputs, grad_outputs, create_graph: bool) -> list:
         grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
     else:
         grad_outputs = list(grad_outputs)
+    for g in grad_outputs:  # checked before the count, as PyTorch: y.backward([1., 1.])
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got "
+                            f"{type(g).__name__}")
     if len(grad_outputs) != len(outputs):
-        raise RuntimeError(f"grad can be implicitly created only for scalar outputs"
+        raise RuntimeError("grad can be implicitly created only for scalar outputs"
                            if not grad_outputs else
                            f"got {len(grad_outputs)} tensors and {len(outputs)} gradients")
     result = []
-    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs, strict=True)):
         if not out._requires_grad:
             raise RuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn")
@@ -50,9 +54,6 @@ def _grad_outputs(outputs, grad_outputs, create_graph: bool) -> list:
             arr = np.ones(out._data.shape, dtype=out._data.dtype)
             result.append(Tensor._make(arr) if create_graph else arr)
             continue
-        if not isinstance(g, Tensor):
-            raise TypeError(f"gradients can be either Tensors or None, but got "
-                            f"{type(g).__name__}")
         if g.shape != out.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
@@ -73,7 +74,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
         grad_tensors = grad_variables
     grads = _grad_outputs(outputs, grad_tensors, create_graph)
     if create_graph:
-        warnings.warn(CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
+        # Attributed to the library, not the caller's line, as PyTorch's (graph.py) is.
+        warnings.warn(CREATE_GRAPH_WARNING, UserWarning, stacklevel=1)
     if retain_graph is None:
         retain_graph = create_graph
     targets = None
@@ -114,3 +116,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled"]
+
+from . import forward_ad, function, functional  # noqa: E402, F401 (they use grad, defined above)
+from .function import Function  # noqa: E402, F401
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402, F401

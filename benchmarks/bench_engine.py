@@ -1,0 +1,238 @@
+"""Time minigrad against PyTorch: forward plus backward, best of N repetitions.
+
+    python benchmarks/bench_engine.py [--quick]
+
+Every case is written once, against a module ``lib`` that is either ``torch``
+or ``minigrad`` (the APIs agree), and runs on the same NumPy-made data.
+The timing loop warms up first, disables the garbage collector while it
+times, and keeps the best of N runs (the least disturbed by the machine).
+
+It prints a Markdown table (minigrad time, torch time, minigrad/torch and the
+target), then the peak memory of a 1,000,000-op chain's backward, measured in
+a fresh subprocess (so the peak is that chain's alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import minigrad  # noqa: E402
+
+try:
+    import torch
+except ImportError:  # the table still shows minigrad's times
+    torch = None
+
+CHAIN_DEPTH = 1_000_000
+MEMORY_TARGET = 2 * 1024**3
+
+
+def best_time(step, reps: int) -> float:
+    """The fastest of ``reps`` runs of ``step()``, in seconds (after a warm-up)."""
+    step()
+    best = float("inf")
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(reps):
+            start = time.perf_counter()
+            step()
+            best = min(best, time.perf_counter() - start)
+    finally:
+        gc.enable()
+    return best
+
+
+# The cases: each takes a library and returns a step() that runs forward + backward ----
+
+def chain_300(lib):
+    """(a) 300 ops (mul, add, sin, exp in turn) on a 3-element tensor."""
+    x = lib.tensor(np.array([0.1, 0.2, 0.3]), requires_grad=True)
+
+    def step():
+        x.grad = None
+        y = x
+        for _ in range(75):
+            y = (y * 0.9 + 0.1).sin().exp()
+        y.sum().backward()
+    return step
+
+
+def tanh_mlp(lib):
+    """(b) a 2-16-16-1 tanh MLP on 32 points, MSE loss."""
+    rng = np.random.default_rng(0)
+    x = lib.tensor(rng.standard_normal((32, 2), dtype=np.float32))
+    target = lib.tensor(rng.standard_normal((32, 1), dtype=np.float32))
+    params = [lib.tensor(rng.standard_normal(s, dtype=np.float32) * 0.5, requires_grad=True)
+              for s in [(2, 16), (16,), (16, 16), (16,), (16, 1), (1,)]]
+    w1, b1, w2, b2, w3, b3 = params
+
+    def step():
+        for p in params:
+            p.grad = None
+        h = (x @ w1 + b1).tanh()
+        h = (h @ w2 + b2).tanh()
+        loss = ((h @ w3 + b3 - target) ** 2).mean()
+        loss.backward()
+    return step
+
+
+def relu_mlp(lib):
+    """(c) a 784-256-10 ReLU MLP on a batch of 256, cross-entropy loss."""
+    rng = np.random.default_rng(0)
+    x = lib.tensor(rng.standard_normal((256, 784), dtype=np.float32))
+    labels = lib.tensor(rng.integers(0, 10, 256))
+    rows = lib.arange(256)
+    params = [lib.tensor(rng.standard_normal(s, dtype=np.float32) * 0.05, requires_grad=True)
+              for s in [(784, 256), (256,), (256, 10), (10,)]]
+    w1, b1, w2, b2 = params
+
+    def step():
+        for p in params:
+            p.grad = None
+        logits = (x @ w1 + b1).relu() @ w2 + b2
+        loss = -logits.log_softmax(dim=1)[rows, labels].mean()
+        loss.backward()
+    return step
+
+
+def elementwise_1m(lib):
+    """(d) an elementwise graph over 1,000,000 float32s."""
+    rng = np.random.default_rng(0)
+    x = lib.tensor(rng.standard_normal(1_000_000, dtype=np.float32), requires_grad=True)
+    y = lib.tensor(rng.standard_normal(1_000_000, dtype=np.float32), requires_grad=True)
+
+    def step():
+        x.grad = y.grad = None
+        ((x * y).sin() + x.exp() * 0.5).sum().backward()
+    return step
+
+
+def scalar_chain_5000(lib):
+    """(e) a 5,000-op chain on a 0-d tensor."""
+    x = lib.tensor(0.5, requires_grad=True)
+
+    def step():
+        x.grad = None
+        y = x
+        for _ in range(1250):
+            y = (y * 0.9 + 0.1).sin().exp()
+        y.backward()
+    return step
+
+
+CASES = [
+    ("a", "300-op chain, 3 elements", chain_300, 0.7),
+    ("b", "2-16-16-1 tanh MLP, 32 points", tanh_mlp, 0.7),
+    ("c", "784-256-10 ReLU MLP, batch 256", relu_mlp, 1.5),
+    ("d", "elementwise, 1,000,000 float32", elementwise_1m, 1.5),
+    ("e", "5,000-op scalar chain", scalar_chain_5000, 0.7),
+]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.3f} ms" if seconds < 0.01 else f"{seconds * 1e3:.1f} ms"
+
+
+def run_cases(reps: int) -> list[str]:
+    lines = ["| case | minigrad | torch | minigrad/torch | target | met |",
+             "|---|---:|---:|---:|---:|:-:|"]
+    for key, title, case, target in CASES:
+        mg = best_time(case(minigrad), reps)
+        if torch is None:
+            lines.append(f"| ({key}) {title} | {_ms(mg)} | - | - | <= {target} | - |")
+            continue
+        th = best_time(case(torch), reps)
+        ratio = mg / th
+        met = "yes" if ratio <= target else "no"
+        lines.append(f"| ({key}) {title} | {_ms(mg)} | {_ms(th)} | {ratio:.2f} | "
+                     f"<= {target} | {met} |")
+        print(lines[-1], file=sys.stderr, flush=True)  # progress while the rest runs
+    return lines
+
+
+# Memory: a 1,000,000-op chain in a fresh process -------------------------------------
+
+_CHILD = """
+import sys, time
+sys.path.insert(0, {root!r})
+import minigrad
+
+def peak_kib():  # the high-water mark of this process's resident memory
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM"))
+
+before = peak_kib()
+x = minigrad.tensor([1.0], requires_grad=True)
+y = x
+start = time.perf_counter()
+for i in range({depth}):
+    y = y * 1.0000001 if i % 2 else y + 1.0
+built = time.perf_counter()
+y.sum().backward()
+done = time.perf_counter()
+peak = peak_kib()
+print(before, peak, built - start, done - built, x.grad.item(), sys.getrecursionlimit())
+"""
+
+
+def chain_memory(depth: int) -> str:
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    proc = subprocess.run([sys.executable, "-c", _CHILD.format(root=root, depth=depth)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = proc.stderr.strip().splitlines()[-1:] or ["(no message)"]
+        return f"{depth:,}-op chain: FAILED ({tail[0]})"
+    before, peak, build, back, grad, limit = proc.stdout.split()
+    peak_bytes = int(peak) * 1024
+    growth = (int(peak) - int(before)) * 1024
+    met = "yes" if peak_bytes < MEMORY_TARGET else "no"
+    expected = float(np.float32(1.0000001)) ** (depth // 2)  # the factor, as float32
+    return (f"{depth:,}-op chain: peak RSS {peak_bytes / 2**20:.0f} MiB "
+            f"(graph and backward: {growth / 2**20:.0f} MiB; target < 2 GiB: {met}); "
+            f"build {float(build):.1f} s, backward {float(back):.1f} s; "
+            f"x.grad = {float(grad):.7f} (expected {expected:.7f}); "
+            f"no RecursionError at the default limit of {limit}")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f
+                       if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    threads = torch.get_num_threads() if torch is not None else "-"
+    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"NumPy {np.__version__}, torch {torch.__version__ if torch else '-'} "
+            f"({threads} threads, torch's default)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repetitions and a 100,000-op memory chain")
+    opts = parser.parse_args()
+    reps = 3 if opts.quick else 15
+    depth = CHAIN_DEPTH // 10 if opts.quick else CHAIN_DEPTH
+
+    print(f"Machine: {machine()}")
+    print(f"Best of {reps} runs, forward + backward.\n")
+    print("\n".join(run_cases(reps)))
+    print()
+    print(chain_memory(depth))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,335 @@
+"""Custom differentiable operations: ``torch.autograd.Function``.
+
+A Function is a pair of static methods: ``forward(ctx, *args)`` computes the
+result (with autograd switched off), ``backward(ctx, *grad_outputs)`` returns
+one gradient (or None) per forward argument.  ``ctx`` is the graph node
+itself, as in PyTorch: ``ctx.save_for_backward`` keeps tensors for
+``backward``, any other attribute (``ctx.k = 10``) is kept as well::
+
+    class Exp(Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            (y,) = ctx.saved_tensors
+            return g * y
+
+    Exp.apply(x)   # grad_fn=<ExpBackward>
+
+The node is an ``engine.Node`` whose ``_apply`` calls the user's ``backward``
+instead of a rule from the table, so the engine needs to know nothing about
+custom Functions.  With ``create_graph=True`` the engine runs ``backward`` with
+grad mode on, so a ``backward`` written with differentiable ops can itself be
+differentiated.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import warnings
+
+import numpy as np
+
+from .. import engine, grad_mode, rules
+from ..tensor import Tensor
+
+BACKWARD_MISSING = (
+    "You must implement either the backward or vjp method for your custom "
+    "autograd.Function to use it with backward mode AD."
+)
+ONCE_DIFFERENTIABLE = (
+    "trying to differentiate twice a function that was marked with @once_differentiable"
+)
+
+
+class FunctionCtx:
+    """What ``forward`` (or ``setup_context``) tells ``backward``."""
+
+    def save_for_backward(self, *tensors: Tensor | None) -> None:
+        """Keep ``tensors`` for ``backward`` (read them as ``ctx.saved_tensors``).
+
+        Saving through this method, rather than as ``ctx.x = x``, lets autograd
+        free them after the backward pass and detect in-place changes to them.
+        """
+        self.to_save = tensors
+
+    def save_for_forward(self, *tensors: Tensor | None) -> None:
+        self.saved_for_forward = tensors
+
+    def mark_dirty(self, *tensors: Tensor) -> None:
+        raise NotImplementedError(
+            "minigrad's custom Functions cannot modify their inputs in place (mark_dirty)")
+
+    def mark_shared_storage(self, *pairs) -> None:
+        raise RuntimeError(
+            "mark_shared_storage calls are no longer necessary and can be safely removed.")
+
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
+        """These outputs get no gradient (``requires_grad=False``), e.g. indices."""
+        self.non_differentiable = tensors
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """False: ``backward`` receives None, not zeros, for an output without gradient."""
+        self.materialize_grads = value
+
+
+class BackwardCFunction(engine.Node, FunctionCtx):
+    """The graph node (and ``ctx``) of one call of a custom Function.
+
+    ``<Name>Backward`` subclasses are made per Function class; instances have a
+    ``__dict__``, so ``backward`` finds whatever ``forward`` stored on ``ctx``.
+    """
+
+    _forward_cls: type
+
+    def __repr__(self) -> str:
+        return f"<torch.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The tensors given to ``save_for_backward``, checked for in-place changes."""
+        if self._freed:
+            raise RuntimeError(engine.SECOND_BACKWARD)
+        out = []
+        for t, version in zip(self._saved, self._saved_versions):
+            if isinstance(t, int):  # output number t: rebuilt, to keep no cycle
+                data, vbox = self._saved_outputs[t]
+                if vbox[0] != version:
+                    shown = Tensor._make(data)
+                    shown._vbox = vbox
+                    raise RuntimeError(
+                        engine._modified_message(shown, version, engine._op_name(self)))
+                t = Tensor._make(data, self, True)
+                t._vbox = vbox
+            elif t is not None and t._vbox[0] != version:
+                raise RuntimeError(
+                    engine._modified_message(t, version, engine._op_name(t.grad_fn)))
+            out.append(t)
+        return tuple(out)
+
+    # Called by the engine ----------------------------------------------------------
+    def _apply(self, g, create_graph: bool, needed) -> list:
+        """Run the user's ``backward``; one gradient (or None) per next_function."""
+        cls = self._forward_cls
+        grads = g if self._num_outputs > 1 else [g]
+        grad_outputs = []
+        for gk, (shape, dtype) in zip(grads, self._output_meta):
+            if gk is None:
+                if self.materialize_grads and shape is not None:
+                    gk = Tensor._make(np.zeros(shape, dtype))
+            elif not create_graph:
+                gk = Tensor._make(gk)
+            grad_outputs.append(gk)
+        if cls.backward is Function.backward and cls.vjp is Function.vjp:
+            raise NotImplementedError(BACKWARD_MISSING)
+        user_backward = cls.vjp if cls.vjp is not Function.vjp else cls.backward
+        result = user_backward(self, *grad_outputs)
+        return self._check_gradients(result if isinstance(result, tuple) else (result,),
+                                     create_graph, needed)
+
+    def _check_gradients(self, result: tuple, create_graph: bool, needed) -> list:
+        """PyTorch's checks on what ``backward`` returned, then one entry per edge."""
+        name = type(self).__name__
+        n = len(self._input_meta)
+        if len(result) > n and all(r is None for r in result[n:]):
+            result = result[:n]  # extra trailing Nones are allowed
+        if len(result) != n:
+            raise RuntimeError(f"function {name} returned an incorrect number of gradients "
+                               f"(expected {n}, got {len(result)})")
+        out = []
+        edges = iter(self.next_functions)
+        for i, (gi, meta) in enumerate(zip(result, self._input_meta)):
+            if meta is None:  # not a Tensor: no edge
+                if gi is not None:
+                    raise RuntimeError(
+                        f"function {name} returned a gradient different than None at position "
+                        f"{i + 1}, but the corresponding forward input was not a Variable")
+                continue
+            nxt, _ = next(edges)
+            if gi is not None and not isinstance(gi, Tensor):
+                raise RuntimeError(f"expected Variable or None (got {type(gi).__name__})")
+            if gi is None or nxt is None or (needed is not None and nxt not in needed):
+                out.append(None)
+                continue
+            out.append(_fit_gradient(gi, meta, name, i, create_graph))
+        return out
+
+    def _release(self) -> None:
+        self._freed = bool(self._saved)
+        self._saved = self._saved_outputs = ()
+
+
+def _fit_gradient(gi: Tensor, meta: tuple, name: str, i: int, create_graph: bool):
+    """``gi`` summed to the input's shape and cast to its dtype (as PyTorch's engine)."""
+    shape, dtype = meta
+    if gi._data.shape != shape:
+        try:
+            ok = np.broadcast_shapes(shape, gi._data.shape) == gi._data.shape
+        except ValueError:
+            ok = False
+        if not ok:
+            raise RuntimeError(
+                f"Function {name} returned an invalid gradient at index {i} - got "
+                f"{list(gi._data.shape)} but expected shape compatible with {list(shape)}")
+        gi = rules.sum_to(gi if create_graph else gi._data, shape=shape)
+    elif not create_graph:
+        gi = gi._data
+    if create_graph:
+        return gi if gi._data.dtype == dtype else rules.cast(gi, dtype=dtype,
+                                                             src=gi._data.dtype)
+    return gi if gi.dtype == dtype else gi.astype(dtype)
+
+
+class Function(FunctionCtx):
+    """Base class of custom differentiable operations; call them with ``.apply``."""
+
+    _backward_cls: type
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        # The node class, named as PyTorch names it: Exp -> ExpBackward.
+        cls._backward_cls = type(cls.__name__ + "Backward", (BackwardCFunction,),
+                                 {"_forward_cls": cls, "__module__": __name__})
+
+    def __init__(self, *args, **kwargs) -> None:
+        warnings.warn(
+            f"{self.__class__} should not be instantiated. Methods on autograd functions are "
+            "all static, so you should invoke them on the class itself. Instantiating an "
+            "autograd function will raise an error in a future version of PyTorch.",
+            DeprecationWarning, stacklevel=2)
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError(
+            "Legacy autograd function with non-static forward method is deprecated. Please "
+            "use new-style autograd function with static forward method. (Example: "
+            "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
+
+    @staticmethod
+    def forward(*args, **kwargs):
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def setup_context(ctx, inputs: tuple, output) -> None:
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError(BACKWARD_MISSING)
+
+    vjp = backward
+
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it "
+            "with forward mode AD.")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run ``forward`` without recording, then record one node for the whole call."""
+        ctx = cls._backward_cls()
+        ctx.to_save = ctx.non_differentiable = ()
+        ctx.materialize_grads = True
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        with grad_mode.no_grad():
+            if cls.setup_context is not Function.setup_context:  # forward has no ctx
+                bound = inspect.signature(cls.forward).bind(*args, **kwargs)
+                bound.apply_defaults()
+                args, kwargs = bound.args, bound.kwargs
+                output = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, output)
+            else:
+                output = cls.forward(ctx, *args, **kwargs)
+        outputs = output if isinstance(output, tuple) else (output,)
+        record = grad_mode._state.enabled and any(ctx.needs_input_grad)
+        outputs = tuple(_make_output(o, k, args, ctx, record) for k, o in enumerate(outputs))
+        if record:
+            _record(ctx, args, outputs)
+        return outputs if isinstance(output, tuple) else outputs[0]
+
+
+def _make_output(o, k: int, args: tuple, ctx: BackwardCFunction, record: bool):
+    """Output ``k`` of ``forward``, given the node as its grad_fn when differentiable."""
+    if not isinstance(o, Tensor):
+        return o
+    if any(o is a for a in args):  # an input returned as is: a new tensor, a view of it
+        view = Tensor._make(o._data)
+        view._vbox = o._vbox
+        o = view
+    if record and o.dtype.is_floating_point and not any(o is t for t in ctx.non_differentiable):
+        o.grad_fn = ctx
+        o._requires_grad = True
+        o._output_nr = k
+    return o
+
+
+def _record(ctx: BackwardCFunction, args: tuple, outputs: tuple) -> None:
+    """Fill in the node: its edges, what it saved, and the inputs' and outputs' metadata."""
+    ctx.next_functions = tuple(
+        (a._graph_node(), a._output_nr) if a._requires_grad else (None, 0)
+        for a in args if isinstance(a, Tensor))
+    ctx._input_meta = [(a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None
+                       for a in args]
+    ctx._output_meta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else (None, None)
+                        for o in outputs]
+    ctx._num_outputs = len(outputs)
+    ctx._pre_hooks = ctx._retains = ctx._args = ctx._versions = None
+    ctx._freed = False
+    # A saved output is kept as its number plus its data: holding the output
+    # itself would make a cycle (output -> grad_fn -> output).
+    saved, versions, saved_outputs = [], [], {}
+    for t in ctx.to_save:
+        k = next((k for k, o in enumerate(outputs) if o is t and o.grad_fn is ctx), None)
+        if k is not None:
+            saved_outputs[k] = (t._data, t._vbox)
+            saved.append(k)
+        else:
+            saved.append(t)
+        versions.append(None if t is None else t._vbox[0])
+    ctx._saved, ctx._saved_versions, ctx._saved_outputs = tuple(saved), versions, saved_outputs
+    del ctx.to_save
+
+
+def once_differentiable(fn):
+    """Mark a ``backward`` that is not itself differentiable: it runs without
+    recording, and differentiating its result raises an error."""
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with grad_mode.no_grad():
+            outputs = fn(ctx, *args)
+        if not grad_mode.is_grad_enabled() or not any(
+                isinstance(a, Tensor) and a._requires_grad for a in args):
+            return outputs
+        single = not isinstance(outputs, tuple)
+        fake = [None if o is None else o.detach().requires_grad_()
+                for o in ((outputs,) if single else outputs)]
+        wrapped = DelayedError.apply(*fake)
+        return wrapped if single or isinstance(wrapped, tuple) else (wrapped,)
+
+    return wrapper
+
+
+class DelayedError(Function):
+    """Identity whose backward raises: marks results of a once-differentiable backward."""
+
+    @staticmethod
+    def forward(ctx, *tensors):
+        return tuple(None if t is None else t.detach() for t in tensors) \
+            if len(tensors) > 1 else tensors[0].detach()
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError(ONCE_DIFFERENTIABLE)
+
+
+DelayedError._backward_cls.__name__ = "DelayedError"  # PyTorch's node name
+
+
+__all__ = ["Function", "FunctionCtx", "BackwardCFunction", "once_differentiable"]
