@@ -125,3 +125,487 @@ def driver(fn: Callable) -> Callable:
 
 def finite(x) -> bool:
     return all(math.isfinite(v) for v in np.asarray(x, dtype=np.float64).reshape(-1))
+
+
+# Drivers: nb07-nb09 ----------------------------------------------------------------------
+# Test functions written with Tensor methods only: they take minigrad Tensors (not floats
+# or NumPy arrays), so students' autograd code can differentiate them.  "t_" marks them.
+TEST_FUNCTIONS.update({
+    # scalar -> scalar (nth derivatives)
+    "t_tanh": lambda x: x.tanh(),
+    "t_sin_exp": lambda x: x.sin() * (x / 2).exp(),
+    "t_gauss": lambda x: (-x * x / 2).exp(),
+    "t_quintic": lambda x: x**5 - 3 * x**3 + x,
+    # R^n -> R (gradients, Hessians, Newton steps)
+    "t_rosenbrock": lambda v: (100 * (v[1:] - v[:-1] ** 2) ** 2 + (1 - v[:-1]) ** 2).sum(),
+    "t_softplus": lambda v: ((1 + v.exp()).log().sum() + (v * v).sum() / 2
+                             + 0.3 * (v[1:] * v[:-1]).sum()),
+    "t_logsumexp": lambda v: v.exp().sum().log() + (v * v).sum() / 2,
+    "t_sin_quartic": lambda v: (v.sin() * v).sum() + (v**4).sum() / 4,
+})
+
+
+def build_chain(x, ops: list[str], grad: bool = True):
+    """y = a chain of ``ops`` applied to ``x`` (nb07's tape_size): "sin", "tanh",
+    "scale", "add_x" (reuses the leaf), "square" (y * y: two edges to one node)."""
+    import minigrad
+
+    with minigrad.set_grad_enabled(grad):
+        y = x
+        for op in ops:
+            if op == "sin":
+                y = y.sin()
+            elif op == "tanh":
+                y = y.tanh()
+            elif op == "scale":
+                y = 0.5 * y
+            elif op == "add_x":
+                y = y + x
+            elif op == "square":
+                y = y * y
+            else:
+                raise ValueError(f"unknown op {op!r}")
+    return y
+
+
+@driver
+def nb07_jacobian(namespace: dict, W: np.ndarray, x):
+    """The student's jacobian(f, x) on f(v) = tanh(W v), and which modes it used."""
+    import minigrad
+
+    Wt = minigrad.tensor(W, dtype=minigrad.float64)
+
+    def f(v):
+        return (Wt @ v).tanh()
+
+    with minigrad.count_ops() as counts:
+        J = namespace["jacobian"](f, x)
+    return {"jacobian": J, "reverse": counts.backward > 0, "forward": counts.jvp > 0}
+
+
+@driver
+def nb07_tape_size(namespace: dict, ops: list[str], grad: bool):
+    import minigrad
+
+    x = minigrad.tensor([0.3, -0.7, 1.1], dtype=minigrad.float64, requires_grad=True)
+    return namespace["tape_size"](build_chain(x, ops, grad))
+
+
+def _tensors(*arrays, requires_grad: bool = False) -> list:
+    import minigrad
+
+    return [minigrad.tensor(a, dtype=minigrad.float64, requires_grad=requires_grad)
+            for a in arrays]
+
+
+@driver
+def nb08_accumulated_grad(namespace: dict, w0: np.ndarray, X: np.ndarray, y: np.ndarray,
+                          k: int):
+    """accumulated_grad(w, X, y, k) with a stale w.grad from an earlier step."""
+    (w,) = _tensors(w0, requires_grad=True)
+    (w * (1 + np.arange(w0.size))).sum().backward()  # the stale gradient: 1, 2, 3, ...
+    Xt, yt = _tensors(X, y)
+    namespace["accumulated_grad"](w, Xt, yt, k)
+    return w.grad
+
+
+def _zeros_if_none(p):
+    return np.zeros(p.shape) if p.grad is None else p.grad
+
+
+@driver
+def nb08_sgd_step(namespace: dict, arrays: list, lr: float):
+    """One sgd_step(params, lr) after a backward pass of sum_p sum(sin(p) * p)."""
+    params = _tensors(*[np.asarray(a, dtype=np.float64) for a in arrays], requires_grad=True)
+    loss = sum((p.sin() * p).sum() for p in params)
+    loss.backward()
+    namespace["sgd_step"](params, lr)
+    return {"params": [p.detach() for p in params],
+            "grads": [_zeros_if_none(p) for p in params],
+            "leaves": all(p.is_leaf and p.requires_grad for p in params)}
+
+
+@driver
+def nb08_train(namespace: dict, w0: np.ndarray, X: np.ndarray, y: np.ndarray, lr: float,
+               steps: int):
+    (w,) = _tensors(w0, requires_grad=True)
+    Xt, yt = _tensors(X, y)
+    losses = namespace["train"](w, Xt, yt, lr, steps)
+    return {"losses": [float(v) for v in losses], "w": w.detach()}
+
+
+@driver
+def nb09_hvp(namespace: dict, name: str, x, v):
+    """hvp(f, x, v), and whether it cost a small multiple of f (no n x n Hessian)."""
+    import minigrad
+
+    f = TEST_FUNCTIONS[name]
+    with minigrad.count_ops() as cost_f:
+        f(x)
+    with minigrad.count_ops() as counts:
+        result = namespace["hvp"](f, x, v)
+    total = counts.forward + counts.backward + counts.jvp
+    return {"hvp": result, "cheap": total <= NB09_HVP_BUDGET * cost_f.forward}
+
+
+#: An HVP by grad of grad costs a few times f; a Hessian built first costs n times more.
+NB09_HVP_BUDGET = 12
+
+
+# Drivers: nb05-nb06 ----------------------------------------------------------------------
+
+#: The operations of nb05's random expressions: name -> (arity, how to apply it).  Written
+#: with operators and methods only, so the same program runs in a student's Scalar engine,
+#: in the engine below and in minigrad (the reference).
+NB05_OPS: dict[str, tuple[int, Callable]] = {
+    "add": (2, lambda a, b: a + b),
+    "sub": (2, lambda a, b: a - b),
+    "mul": (2, lambda a, b: a * b),
+    "div": (2, lambda a, b: a / b),
+    "addc": (1, lambda a, c: a + c),  # a Scalar plus a plain number
+    "rmulc": (1, lambda a, c: c * a),  # a plain number times a Scalar (__rmul__)
+    "pow": (1, lambda a, k: a**k),  # a constant exponent
+    "neg": (1, lambda a, _: -a),
+    "exp": (1, lambda a, _: a.exp()),
+    "log": (1, lambda a, _: a.log()),
+    "tanh": (1, lambda a, _: a.tanh()),
+    "relu": (1, lambda a, _: a.relu()),
+}
+
+
+def nb05_build(make: Callable, leaves, program) -> tuple[list, object]:
+    """Run an expression program: ``leaves`` become ``make(x)``; each step ``[op, i, j]``
+    appends ``op(node i, node j)`` (``j`` is a node for binary ops, a constant otherwise).
+    Returns (leaf nodes, last node)."""
+    nodes = [make(float(x)) for x in leaves]
+    for op, i, j in program:
+        arity, apply = NB05_OPS[op]
+        nodes.append(apply(nodes[int(i)], nodes[int(j)] if arity == 2 else j))
+    return nodes[: len(leaves)], nodes[-1]
+
+
+def nb05_backprop(root, seed: float = 1.0) -> None:
+    """Back-propagate through any ``_prev``/``_backward`` graph (used to test the local
+    rules on their own, before a student's ``backward`` exists)."""
+    order, seen = [], set()
+    stack = [(root, False)]
+    while stack:  # iterative depth-first search: post-order is a topological order
+        v, done = stack.pop()
+        if done:
+            order.append(v)
+        elif id(v) not in seen:
+            seen.add(id(v))
+            stack.append((v, True))
+            stack.extend((p, False) for p in v._prev)
+    root.grad = seed
+    for v in reversed(order):
+        v._backward()
+
+
+@driver
+def nb05_local_rule(namespace: dict, op: str, x: float, y: float, g: float, same: bool):
+    """One primitive of the student's ``Scalar``: its value and the gradients it sends to
+    its inputs for the upstream gradient ``g`` (``same``: both inputs are one Scalar)."""
+    S = namespace["Scalar"]
+    arity, apply = NB05_OPS[op]
+    a = S(x)
+    b = (a if same else S(y)) if arity == 2 else y
+    out = apply(a, b)
+    nb05_backprop(out, g)
+    return [out.data, a.grad] + ([b.grad] if arity == 2 else [])
+
+
+class Nb05Node:
+    """A bare graph node for testing a topological sort: only ``_prev``."""
+
+    def __init__(self, k: int, parents=()):
+        self.k = k
+        self._prev = tuple(parents)
+
+
+@driver
+def nb05_toposort(namespace: dict, parents: list):
+    """The student's ``topological_sort`` on a DAG given as parent lists (the last node is
+    the root): which nodes it lists, and how many edges it puts in the wrong order."""
+    nodes: list[Nb05Node] = []
+    for ps in parents:
+        nodes.append(Nb05Node(len(nodes), [nodes[p] for p in ps]))
+    order = namespace["topological_sort"](nodes[-1])
+    index = {id(n): n.k for n in nodes}
+    listed = [index.get(id(v), -1) for v in order]
+    position = {k: i for i, k in enumerate(listed)}
+    late = sum(1 for n in nodes if n.k in position for p in n._prev
+               if position.get(p.k, len(listed)) > position[n.k])
+    return {"nodes": sorted(listed), "parents_after_child": late}
+
+
+@driver
+def nb05_expression(namespace: dict, leaves, program):
+    """Leaf gradients of a random expression built with the student's engine."""
+    xs, out = nb05_build(namespace["Scalar"], leaves, program)
+    out.backward()
+    return [x.grad for x in xs]
+
+
+class Nb05Scalar:
+    """A correct scalar engine, and two classic bugs to switch on (``bug``)."""
+
+    bug = ""  # "overwrite": rules assign instead of adding; "no_topological_order"
+
+    def __init__(self, data, _prev=()):
+        self.data, self.grad, self._prev = float(data), 0.0, tuple(_prev)
+        self._backward = lambda: None
+
+    def _send(self, v, g: float) -> None:
+        v.grad = g if self.bug == "overwrite" else v.grad + g
+
+    def _lift(self, other):
+        return other if isinstance(other, Nb05Scalar) else type(self)(other)
+
+    def _unary(self, value: float, local: float):
+        out = type(self)(value, (self,))
+        out._backward = lambda: self._send(self, local * out.grad)
+        return out
+
+    def __add__(self, other):
+        other = self._lift(other)
+        out = type(self)(self.data + other.data, (self, other))
+
+        def _backward():
+            self._send(self, out.grad)
+            self._send(other, out.grad)
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        other = self._lift(other)
+        out = type(self)(self.data * other.data, (self, other))
+
+        def _backward():
+            self._send(self, other.data * out.grad)
+            self._send(other, self.data * out.grad)
+        out._backward = _backward
+        return out
+
+    def __pow__(self, k: float):
+        return self._unary(self.data**k, k * self.data ** (k - 1))
+
+    def exp(self):
+        return self._unary(math.exp(self.data), math.exp(self.data))
+
+    def log(self):
+        return self._unary(math.log(self.data), 1 / self.data)
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        return self._unary(t, 1 - t * t)
+
+    def relu(self):
+        return self._unary(max(self.data, 0.0), float(self.data > 0))
+
+    def __neg__(self):
+        return self * -1
+
+    def __sub__(self, other):
+        return self + (-self._lift(other))
+
+    def __truediv__(self, other):
+        return self * self._lift(other) ** -1
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __rsub__(self, other):
+        return self._lift(other) - self
+
+    def __rtruediv__(self, other):
+        return self._lift(other) / self
+
+    def backward(self) -> None:
+        if self.bug != "no_topological_order":
+            nb05_backprop(self)
+            return
+        self.grad = 1.0
+
+        def visit(v):  # each node passes on its grad once per path: no waiting, no order
+            v._backward()
+            for p in v._prev:
+                visit(p)
+        visit(self)
+
+
+def nb05_engine(bug: str = "") -> type:
+    """A Scalar class with the given bug ("", "overwrite" or "no_topological_order")."""
+    return type("BuggyScalar" if bug else "Scalar", (Nb05Scalar,), {"bug": bug})
+
+
+@driver
+def nb05_find_the_bug(namespace: dict, bug: str):
+    """Does the student's expression make the buggy engine disagree with a correct one?"""
+    grads = []
+    for engine in (nb05_engine(), nb05_engine(bug)):
+        leaves, out = namespace["failing_expression"](engine)
+        if not isinstance(out, engine):
+            raise TypeError("failing_expression(S) must build its expression with S")
+        out.backward()
+        grads.append(np.array([float(x.grad) for x in leaves]))
+    right, buggy = grads
+    return bool(np.any(np.abs(right - buggy) > 1e-9 * (1 + np.abs(right))))
+
+
+# nb06: vector functions for jacobian_rev (they take and return 1-D minigrad tensors).
+TEST_FUNCTIONS["conv_tanh"] = lambda x: (x[:-2] - 2 * x[1:-1] + 0.5 * x[2:]).tanh()
+TEST_FUNCTIONS["softmax_vec"] = lambda x: x.exp() / x.exp().sum()
+TEST_FUNCTIONS["wide"] = lambda x: (x[:2] * x.sum()).sin()
+TEST_FUNCTIONS["tall"] = lambda x: (x.reshape(-1, 1) * x.reshape(1, -1)).reshape(-1)
+
+
+@driver
+def nb06_jacobian_rev(namespace: dict, f: Callable, x):
+    """The student's ``jacobian_rev(f, x)``, and how many backward passes it ran.
+    minigrad's ready-made Jacobians are switched off while it runs."""
+    import minigrad
+    from minigrad import engine, func
+    from minigrad.autograd import functional
+
+    passes = [0]
+    run_backward = engine.run_backward
+
+    def counted(*args, **kwargs):
+        passes[0] += 1
+        return run_backward(*args, **kwargs)
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("build the Jacobian from VJPs yourself: minigrad's jacobian, "
+                           "jacrev and jacfwd are switched off for this exercise")
+
+    # _basis too: it is used only inside jacobian, so an early `from ... import jacobian`
+    # is refused as well
+    saved = (functional.jacobian, functional._basis, func.jacrev, func.jacfwd)
+    engine.run_backward = counted
+    functional.jacobian = functional._basis = func.jacrev = func.jacfwd = refuse
+    try:
+        J = namespace["jacobian_rev"](f, minigrad.tensor(x, dtype=minigrad.float64))
+    finally:
+        engine.run_backward = run_backward
+        functional.jacobian, functional._basis, func.jacrev, func.jacfwd = saved
+    return {"jacobian": J, "backward_passes": passes[0]}
+
+
+# Drivers: nb02-nb04 ----------------------------------------------------------------------
+# nb02: functions of a NumPy array of any shape (scalar-valued), for numerical gradients
+# and directional derivatives.  course/exercises/nb02_gradients.py holds their minigrad
+# twins, which give the reference gradients.
+TEST_FUNCTIONS.update({
+    "sum_sin_sq": lambda X: float(np.sum(np.sin(X) ** 2)),
+    "logsumexp": lambda X: float(np.log(np.sum(np.exp(X)))),
+    "frobenius": lambda X: float(np.sqrt(np.sum(X * X))),
+    "quartic": lambda X: float(np.sum(X**4) / 4 - np.sum(X) ** 2 / 2),
+    "cos_sum": lambda X: float(np.sum(np.cos(X)) * np.sum(X)),
+})
+
+
+def _answer(namespace: dict, name: str):
+    if name not in namespace:
+        raise AnswerError(f"`{name}` is not defined: run the cell that defines it")
+    return namespace[name]
+
+
+def _counted(f: Callable) -> tuple[Callable, list[int]]:
+    """``f`` that counts its calls (and gets a fresh copy of its argument each time)."""
+    calls = [0]
+
+    def counted(x):
+        calls[0] += 1
+        return f(np.array(x, dtype=np.float64) if isinstance(x, np.ndarray) else x)
+
+    return counted, calls
+
+
+@driver
+def nb02_directional(namespace: dict, f: Callable, x: np.ndarray, v: np.ndarray):
+    """directional_derivative(f, x, v), and whether it evaluated f at most twice."""
+    counted, calls = _counted(f)
+    value = _answer(namespace, "directional_derivative")(counted, x, v)
+    return {"derivative": value, "at_most_two_calls": calls[0] <= 2}
+
+
+# nb04: programs written with operators and the methods sin, cos, exp, log, sqrt, tanh
+# and sum only, as text, so that one program runs on a student's Dual numbers (here, with
+# NumPy only) and on minigrad tensors (the reference, in course/exercises).
+def evaluate(program: str, x):
+    """The value of ``program`` (an expression in ``x``) at ``x``."""
+    return eval(program, {"__builtins__": {}}, {"x": x})  # noqa: S307 (our own programs)
+
+
+NB04_UNARY = ["{a}.sin()", "{a}.cos()", "{a}.tanh()", "({a} ** 2 + 1).log()",
+              "({a} ** 2 + 1).sqrt()", "1 / (1 + {a} ** 2)", "{a}.sin().exp()",
+              "{a} ** 2", "{a} ** 3 / 3", "-{a}"]
+NB04_BINARY = ["{a} + {b}", "{a} - {b}", "{a} * {b}", "{a} / (2 + {b} ** 2)",
+               "{a} if {a} > 0.3 else {b}"]
+NB04_CONSTANT = ["{c} * {a}", "{a} + {c}", "{c} - {a}", "{c} / (1 + {a} ** 2)",
+                 "{a} / {c}", "{a} * {c}", "{c} + {a}"]
+
+
+def _wrap(program: str) -> str:
+    return program if program.isidentifier() else f"({program})"
+
+
+def random_program(rng: np.random.Generator, depth: int = 3) -> str:
+    """A random smooth expression in x (every branch of it uses x)."""
+    if depth == 0:
+        return "x"
+    kind = rng.integers(3)
+    a = _wrap(random_program(rng, depth - 1))
+    if kind == 0:
+        return str(rng.choice(NB04_UNARY)).format(a=a)
+    if kind == 1:
+        b = _wrap(random_program(rng, depth - 1))
+        return str(rng.choice(NB04_BINARY)).format(a=a, b=b)
+    c = round(float(rng.uniform(0.5, 2.5)), 2)
+    return str(rng.choice(NB04_CONSTANT)).format(a=a, c=c)
+
+
+#: Vector programs R^n -> R^n for nb04's JVPs and Jacobians (Jacobians are not diagonal).
+NB04_VECTOR_PROGRAMS = [
+    "x * x.sum()",
+    "(x.exp() + 1).log() * x.sin().sum()",
+    "x / ((x * x).sum() + 1).sqrt()",
+    "(0.5 * x + x.sum()).tanh()",
+    "x ** 3 / 3 - x * (x * x).sum()",
+    "x.cos() * x.exp().sum() + 2 * x",
+]
+
+
+@driver
+def nb04_dual(namespace: dict, program: str, x: float):
+    """The primal and tangent of program(Dual(x, 1))."""
+    y = evaluate(program, _answer(namespace, "Dual")(x, 1.0))
+    return {"primal": y.primal, "tangent": y.tangent}
+
+
+@driver
+def nb04_jvp(namespace: dict, program: str, x: np.ndarray, v: np.ndarray):
+    """jvp(f, x, v), and whether it ran f exactly once."""
+    counted, calls = _counted(lambda z: evaluate(program, z))
+    value = _answer(namespace, "jvp")(counted, x, v)
+    return {"jvp": value, "one_call": calls[0] == 1}
+
+
+@driver
+def nb04_babylonian(namespace: dict, x: float, n: int):
+    """babylonian(x, n) on a float, and on Dual(x, 1): the iterate and its derivative."""
+    babylonian = _answer(namespace, "babylonian")
+    t = babylonian(_answer(namespace, "Dual")(x, 1.0), n)
+    return {"float": babylonian(x, n), "primal": t.primal, "tangent": t.tangent}
+
+
+@driver
+def nb04_jacobian(namespace: dict, program: str, x: np.ndarray):
+    """jacobian_fwd(f, x), and how many times it ran f (one forward pass per column)."""
+    counted, calls = _counted(lambda z: evaluate(program, z))
+    J = _answer(namespace, "jacobian_fwd")(counted, x)
+    return {"jacobian": J, "passes": calls[0]}

@@ -31,7 +31,7 @@ class Spec:
     name: str
     setup: list[str]  # trusted code run first (imports, helpers)
     solutions: list[str]  # grade_ids of answer cells
-    tests: dict[str, int]  # exercise id (test cell grade_id) -> points
+    tests: dict[str, int]  # exercise id -> points (its test cell is cell_id(exercise id))
     locked: dict[str, str]  # grade_id -> source, for locked cells (tests, read-only)
     instructor_ids: set[str]  # cell ids of the instructor's cells
     instructor_sources: set[str]  # their sources (release version), to recognise them
@@ -90,7 +90,7 @@ def spec_from(source: nbformat.NotebookNode, release: nbformat.NotebookNode | No
         if meta.get("solution") and gid:
             solutions.append(gid)
         elif meta.get("grade") and gid:
-            tests[gid] = int(meta.get("points", 0))
+            tests[ex_mod.exercise_id(gid)] = int(meta.get("points", 0))
         if meta.get("locked") and gid:
             locked[gid] = cell.source
         if not meta.get("solution"):
@@ -145,10 +145,11 @@ def student_code(spec: Spec, nb: nbformat.NotebookNode) -> tuple[list[sandbox.Ce
                 order.append((gid, ""))
             answers[gid] = source
             continue
-        if gid in spec.tests or gid in spec.locked:
-            if gid in spec.tests:
-                seen_tests.add(gid)
-                if int(meta.get("points", -1)) != spec.tests[gid]:
+        eid = ex_mod.exercise_id(gid) if gid else None
+        if eid in spec.tests or gid in spec.locked:
+            if eid in spec.tests:
+                seen_tests.add(eid)
+                if meta.get("points") != spec.tests[eid]:
                     flags.append(f"the points of test cell {gid} were edited")
             if source.strip() != spec.locked.get(gid, source).strip():
                 flags.append(f"locked cell {gid} was edited (the instructor's version is used)")
@@ -160,9 +161,10 @@ def student_code(spec: Spec, nb: nbformat.NotebookNode) -> tuple[list[sandbox.Ce
         if cell.get("id") in spec.instructor_ids or source.strip() in spec.instructor_sources:
             continue  # a lesson cell: the instructor's copy is what counts
         order.append((f"cell{i}", source))
-    for gid in spec.tests:
-        if gid not in seen_tests:
-            flags.append(f"test cell {gid} is missing (the instructor's version is used)")
+    for eid in spec.tests:
+        if eid not in seen_tests:
+            flags.append(f"test cell {ex_mod.cell_id(eid)} is missing (the instructor's "
+                         "version is used)")
     cells = [sandbox.Cell(f"setup{k}", s) for k, s in enumerate(spec.setup)]
     cells += [sandbox.Cell(key, answers.get(key, src)) for key, src in order]
     return cells, flags
@@ -199,7 +201,7 @@ def grade(spec: Spec, data: bytes, *, hidden: bool = True, seed: int | None = No
             result.cell_seconds[key] = max(result.cell_seconds.get(key, 0.0), out.seconds)
         result.run_seconds += run.seconds
     for eid, ex in exercises.items():
-        answer = cell_errors.get(f"{eid}.answer")
+        answer = cell_errors.get(ex_mod.cell_id(eid, answer=True))
         result.exercises.append(_score(ex, spec.tests[eid], plan[eid], outcomes, answer))
     return result
 

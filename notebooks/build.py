@@ -54,7 +54,7 @@ def parse(text: str) -> list[tuple[str, str, str]]:
 
 def notebook(name: str, text: str) -> nbformat.NotebookNode:
     """The nbgrader source notebook for one lesson."""
-    from course.exercises import get
+    from course.exercises import cell_id, get
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
@@ -69,12 +69,12 @@ def notebook(name: str, text: str) -> nbformat.NotebookNode:
         meta = {"schema_version": 3, "solution": False, "grade": False, "locked": False,
                 "task": False}
         if kind == "setup":
-            meta.update(locked=True, grade_id=f"{name}.setup")
+            meta.update(locked=True, grade_id=f"{name}-setup")
         elif kind == "answer":
             get(cid)  # the exercise must exist
-            meta.update(solution=True, grade_id=f"{cid}.answer")
+            meta.update(solution=True, grade_id=cell_id(cid, answer=True))
         elif kind == "test":
-            meta.update(grade=True, locked=True, grade_id=cid, points=get(cid).points)
+            meta.update(grade=True, locked=True, grade_id=cell_id(cid), points=get(cid).points)
         elif kind not in ("code", "markdown"):
             raise ValueError(f"{name}: unknown cell kind [{kind}]")
         if kind != "code" and kind != "markdown":

@@ -37,7 +37,8 @@ def _grade(nb, spec, only: str | None = None) -> judge.NotebookResult:
 def _with_answer(nb, exercise_id: str, code: str):
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == f"{exercise_id}.answer":
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == exercises.cell_id(exercise_id,
+                                                                                   answer=True):
             cell.source = code
             return nb
     raise AssertionError(f"no answer cell for {exercise_id}")

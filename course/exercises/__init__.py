@@ -33,7 +33,7 @@ INSTRUCTOR_SEED = 20261122
 
 @dataclass
 class Exercise:
-    id: str  # "nb01.central_difference": also the nbgrader grade_id of its test cell
+    id: str  # "nb01.central_difference" (its test cell's grade_id: see cell_id)
     name: str  # what the student defines: a function, a class or a value
     points: int
     sample: Callable[[np.random.Generator], list]  # one case: a list of encoded arguments
@@ -55,6 +55,19 @@ class Exercise:
 
 
 EXERCISES: dict[str, Exercise] = {}
+
+
+def cell_id(exercise_id: str, answer: bool = False) -> str:
+    """The nbgrader grade_id of an exercise's test cell (or answer cell).
+
+    nbgrader ids allow no dots: ``nb01.foo`` -> ``nb01-foo`` and ``nb01-foo-answer``.
+    """
+    return exercise_id.replace(".", "-") + ("-answer" if answer else "")
+
+
+def exercise_id(grade_id: str) -> str:
+    """The exercise id of a test or answer cell's grade_id (inverse of cell_id)."""
+    return grade_id.removesuffix("-answer").replace("-", ".", 1)
 
 
 def exercise(**kwargs) -> Exercise:

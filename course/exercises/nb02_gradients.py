@@ -1,0 +1,150 @@
+"""Lesson 2 exercises: gradients of any shape, closed forms, directional derivatives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import minigrad
+
+from . import arr, exercise, fn
+
+#: minigrad twins of the NumPy test functions in course.drivers (same formulas).
+TWINS = {
+    "sum_sin_sq": lambda X: (X.sin() ** 2).sum(),
+    "logsumexp": lambda X: X.exp().sum().log(),
+    "frobenius": lambda X: (X * X).sum().sqrt(),
+    "quartic": lambda X: (X**4).sum() / 4 - X.sum() ** 2 / 2,
+    "cos_sum": lambda X: X.cos().sum() * X.sum(),
+    "bowl": lambda v: (v**2).sum(),
+    "rosenbrock": lambda v: (1 - v[0]) ** 2 + 100 * (v[1] - v[0] ** 2) ** 2,
+    "saddle": lambda v: v[0] ** 2 - v[1] ** 2 + v[0] * v[1],
+}
+ANY_SHAPE = ["sum_sin_sq", "logsumexp", "frobenius", "quartic", "cos_sum"]
+SHAPES = [(3,), (5,), (2, 3), (1, 4), (3, 3), (2, 2, 2)]
+
+
+def _tensor(a, requires_grad: bool = False):
+    return minigrad.tensor(np.asarray(a, dtype=np.float64), dtype=minigrad.float64,
+                           requires_grad=requires_grad)
+
+
+def reference_gradient(name: str, X: np.ndarray) -> np.ndarray:
+    """The gradient of the test function ``name`` at X, by minigrad."""
+    t = _tensor(X, requires_grad=True)
+    TWINS[name](t).backward()
+    return t.grad.numpy()
+
+
+def _name_of(f) -> str:
+    from course.drivers import TEST_FUNCTIONS
+
+    return next(k for k, v in TEST_FUNCTIONS.items() if v is f)
+
+
+def _any_shape_case(rng: np.random.Generator) -> list:
+    shape = SHAPES[rng.integers(len(SHAPES))]
+    return [fn(str(rng.choice(ANY_SHAPE))), arr(rng.normal(0, 1, shape))]
+
+
+exercise(
+    id="nb02.numerical_gradient", name="numerical_gradient", points=3, by_hand=True,
+    signature="numerical_gradient(f, X)", sample=_any_shape_case,
+    reference=lambda f, X: reference_gradient(_name_of(f), X), rtol=1e-6, atol=1e-8,
+    edge_cases=[[fn("quartic"), arr(1.5)], [fn("logsumexp"), arr([[[0.5, -1.0, 2.0]]])],
+                [fn("frobenius"), arr([[3.0, 0.0], [0.0, 4.0]])]],
+    hint="nudge one entry of X at a time by +h and -h (a central difference, h about "
+         "1e-6), put it back, and store the slope at the same index of an array shaped "
+         "like X.",
+)
+
+
+def _quadratic_case(rng: np.random.Generator) -> list:
+    n = int(rng.integers(2, 6))
+    return [arr(rng.normal(0, 1, (n, n))), arr(rng.normal(0, 1, n)), arr(rng.normal(0, 1, n))]
+
+
+def _grad_quadratic(A, b, x):
+    """d/dx of x^T A x + b^T x, by minigrad."""
+    t = _tensor(x, requires_grad=True)
+    (t @ _tensor(A) @ t + _tensor(b) @ t).backward()
+    return t.grad.numpy()
+
+
+exercise(
+    id="nb02.grad_quadratic", name="grad_quadratic", points=2, by_hand=True,
+    signature="grad_quadratic(A, b, x)", sample=_quadratic_case,
+    reference=_grad_quadratic, rtol=1e-9,
+    edge_cases=[[arr(2 * np.eye(4)), arr(np.zeros(4)), arr([0.0, 1.0, 2.0, 3.0])],
+                [arr(np.zeros((4, 4))), arr([2.0, 3.0, 5.0, 7.0]), arr([0.0, 1.0, 2.0, 3.0])],
+                [arr([[0.0, 1.0], [0.0, 0.0]]), arr([0.0, 0.0]), arr([1.0, 2.0])]],
+    hint="expand x^T A x = sum_ij A_ij x_i x_j and differentiate in x_k: x_k appears "
+         "both as x_i and as x_j.",
+    mistakes=[
+        ("2 A x is right only when A is symmetric; here A is not: the answer is "
+         "(A + A^T) x + b.", lambda A, b, x: 2 * A @ x + b),
+        ("x^T A x is quadratic in x: the product rule gives two terms, A x and A^T x.",
+         lambda A, b, x: A @ x + b),
+        ("do not forget the gradient of the linear term b^T x, which is b.",
+         lambda A, b, x: (A + A.T) @ x),
+    ],
+)
+
+
+VECTOR_FUNCTIONS = ["bowl", "rosenbrock", "saddle", "sum_sin_sq", "logsumexp", "quartic",
+                    "cos_sum"]
+
+
+def _directional_case(rng: np.random.Generator) -> list:
+    name = str(rng.choice(VECTOR_FUNCTIONS))
+    n = 2 if name in ("rosenbrock", "saddle") else int(rng.integers(2, 6))
+    return [fn(name), arr(rng.uniform(-1.5, 1.5, n)), arr(rng.normal(0, 1, n))]
+
+
+def _directional(f, x, v):
+    return {"derivative": float(reference_gradient(_name_of(f), x) @ v),
+            "at_most_two_calls": True}
+
+
+exercise(
+    id="nb02.directional_derivative", name="directional_derivative", points=2, by_hand=True,
+    driver="nb02_directional", signature="directional_derivative(f, x, v)",
+    sample=_directional_case, reference=_directional, rtol=1e-6, atol=1e-7,
+    edge_cases=[[fn("saddle"), arr([1.0, 2.0]), arr([0.0, 0.0])],
+                [fn("rosenbrock"), arr([1.0, 1.0]), arr([3.0, -4.0])]],
+    hint="the directional derivative is the derivative of t -> f(x + t v) at t = 0: one "
+         "central difference in t, (f(x + h v) - f(x - h v)) / (2h), two calls of f.",
+    mistakes=[
+        ("D_v f is linear in v: do not normalise v to length 1.",
+         lambda f, x, v: {"derivative": float(reference_gradient(_name_of(f), x) @ v)
+                          / max(np.linalg.norm(v), 1e-300), "at_most_two_calls": True}),
+        ("evaluate f only twice (a numerical gradient first costs 2n calls).",
+         lambda f, x, v: {"derivative": float(reference_gradient(_name_of(f), x) @ v),
+                          "at_most_two_calls": False}),
+    ],
+)
+
+
+def _matrix_case(rng: np.random.Generator) -> list:
+    n = int(rng.integers(2, 5))
+    while True:
+        A = 2 * np.eye(n) + 0.6 * rng.normal(0, 1, (n, n))
+        if np.linalg.det(A) > 0.3 and np.linalg.cond(A) < 50:
+            break
+    return [arr(A), arr(rng.normal(0, 1, n)), arr(rng.normal(0, 1, n))]
+
+
+exercise(
+    id="nb02.matrix_gradients", name="matrix_gradients", points=3, by_hand=True,
+    signature="matrix_gradients(A, x, y)", sample=_matrix_case,
+    reference=lambda A, x, y: (np.outer(x, y), np.linalg.inv(A).T), rtol=1e-8, atol=1e-10,
+    edge_cases=[[arr(np.eye(3)), arr([1.0, 0.0, 0.0]), arr([0.0, 0.0, 1.0])],
+                [arr([[2.0, 1.0], [0.0, 1.0]]), arr([1.0, 2.0]), arr([3.0, 4.0])]],
+    hint="both gradients have the shape of A; entry (i, j) is the derivative with respect "
+         "to A_ij. For log det, use the cofactor expansion along row i.",
+    mistakes=[
+        ("d(x^T A y)/dA_ij = x_i y_j: that is the outer product x y^T, not y x^T.",
+         lambda A, x, y: (np.outer(y, x), np.linalg.inv(A).T)),
+        ("the gradient of log det A is the inverse *transposed*, A^{-T}; they differ "
+         "when A is not symmetric.", lambda A, x, y: (np.outer(x, y), np.linalg.inv(A))),
+    ],
+)

@@ -1,0 +1,200 @@
+"""``course``: the instructor's command (and the students' self-check).
+
+    course release [ASSIGNMENT ...] [--due ISO-DATE]
+    course collect PATH
+    course autograde [ASSIGNMENT ...] [--student ID ...] [--workers N] [--shard K/N]
+    course feedback
+    course export [--out DIR]
+    course report
+    course check NOTEBOOK
+    course lab [--port N] [--no-browser]
+    course demo
+
+Every subcommand takes ``--root DIR`` (default: ``$COURSE_ROOT`` or
+``./course-root``) and ``--db URL`` (default: the SQLite gradebook in the root).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from .course_dir import Course, CourseError
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", default=os.environ.get("COURSE_ROOT", "course-root"),
+                        help="the course directory (default: ./course-root)")
+    common.add_argument("--db", default=None,
+                        help="gradebook URL: sqlite:///PATH (default) or postgresql://...")
+    p = argparse.ArgumentParser(prog="course", description="An autograd course that grades "
+                                "itself, on nbgrader.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    r = sub.add_parser("release", parents=[common], help="make the student versions")
+    r.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    r.add_argument("--due", type=_date, default=None, help="due date, e.g. 2026-12-01T23:59")
+
+    c = sub.add_parser("collect", parents=[common], help="import submissions (folder or zip)")
+    c.add_argument("path")
+
+    a = sub.add_parser("autograde", parents=[common], help="grade submissions in parallel")
+    a.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    a.add_argument("--student", action="append", default=None, metavar="ID")
+    a.add_argument("--workers", type=int, default=None, help="default: the number of cores")
+    a.add_argument("--shard", type=_shard, default=None, metavar="K/N",
+                   help="grade only the K-th of N shares of the work units")
+    a.add_argument("--cell-timeout", type=float, default=10.0, metavar="SECONDS")
+    a.add_argument("--notebook-timeout", type=float, default=90.0, metavar="SECONDS")
+
+    sub.add_parser("feedback", parents=[common], help="write an HTML page per submission")
+    e = sub.add_parser("export", parents=[common], help="grades as CSV")
+    e.add_argument("--out", default=None, help="folder for grades.csv and exercises.csv")
+    sub.add_parser("report", parents=[common], help="the instructor's report (PNG, HTML)")
+
+    k = sub.add_parser("check", parents=[common], help="a student's self-check of a notebook")
+    k.add_argument("notebook")
+
+    lab = sub.add_parser("lab", parents=[common], help="JupyterLab on the student release")
+    lab.add_argument("--port", type=int, default=8888)
+    lab.add_argument("--ip", default="127.0.0.1")
+    lab.add_argument("--no-browser", action="store_true")
+
+    d = sub.add_parser("demo", parents=[common], help="release, grade a sample class, report")
+    d.add_argument("--workers", type=int, default=None)
+    d.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    return p
+
+
+def _date(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use 2026-12-01T23:59)") from None
+
+
+def _shard(text: str) -> tuple[int, int]:
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not K/N: {text!r}") from None
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"need 1 <= K <= N, got {text}")
+    return k, n
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args) or 0
+    except CourseError as exc:
+        print(f"course {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("course: interrupted", file=sys.stderr)
+        return 130
+
+
+def _course(args, create: bool = False) -> Course:
+    return Course(args.root, args.db, create=create)
+
+
+def cmd_release(args) -> None:
+    from . import pipeline
+
+    course = _course(args, create=True)
+    for a in pipeline.release(course, args.assignments, args.due):
+        print(f"released {a} -> {course.path('release', a)}")
+
+
+def cmd_collect(args) -> None:
+    from . import pipeline
+
+    collected, warnings = pipeline.collect(_course(args), args.path)
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(f"collected {len(collected)} notebooks from "
+          f"{len({c.student for c in collected})} students")
+
+
+def cmd_autograde(args) -> int:
+    from . import pipeline, sandbox
+
+    limits = sandbox.Limits(cell_seconds=args.cell_timeout,
+                            notebook_seconds=args.notebook_timeout)
+    results = pipeline.autograde(_course(args), args.assignments, args.student, args.workers,
+                                 args.shard, limits)
+    print_table(results)
+    return 0
+
+
+def print_table(results) -> None:
+    width = max([len(r.student) for r in results] + [7])
+    print(f"{'student':<{width}}  {'notebook':<22} {'score':>9}  status")
+    for r in results:
+        status = r.status if r.status == "graded" else f"{r.status}: {r.reason}"
+        extra = (" (late)" if r.late else "") + (f" [{len(r.flags)} flags]" if r.flags else "")
+        print(f"{r.student:<{width}}  {r.notebook:<22} {r.score:>4g}/{r.max_score:<4} "
+              f"{status}{extra}")
+    graded = sum(r.status == "graded" for r in results)
+    print(f"{len(results)} notebooks: {graded} graded, {len(results) - graded} failed or missing")
+
+
+def cmd_feedback(args) -> None:
+    from . import pipeline
+
+    pages = pipeline.feedback(_course(args))
+    print(f"wrote {len(pages)} feedback pages under {_course(args).path('feedback')}")
+
+
+def cmd_export(args) -> None:
+    from . import pipeline
+
+    for path in pipeline.export(_course(args), Path(args.out) if args.out else None):
+        print(f"wrote {path}")
+
+
+def cmd_report(args) -> None:
+    from . import report
+
+    html_path, png_path = report.write(_course(args))
+    print(f"wrote {html_path} and {png_path}")
+
+
+def cmd_check(args) -> int:
+    from . import selfcheck
+
+    return selfcheck.main(Path(args.notebook))
+
+
+def cmd_lab(args) -> int:
+    import subprocess
+
+    course = _course(args)
+    release = course.path("release")
+    if not release.exists():
+        raise CourseError("nothing released yet: run `course release` first")
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={release}",
+           f"--port={args.port}", f"--ip={args.ip}"]
+    if args.no_browser:
+        cmd.append("--no-browser")
+    return subprocess.call(cmd, cwd=release)
+
+
+def cmd_demo(args) -> int:
+    from . import demo
+
+    return demo.run(_course(args, create=True), args.workers, args.assignments)
+
+
+COMMANDS = {"release": cmd_release, "collect": cmd_collect, "autograde": cmd_autograde,
+            "feedback": cmd_feedback, "export": cmd_export, "report": cmd_report,
+            "check": cmd_check, "lab": cmd_lab, "demo": cmd_demo}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

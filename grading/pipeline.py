@@ -1,0 +1,452 @@
+"""The instructor's pipeline: release, collect, autograde, feedback, export.
+
+Autograding works in units of one (student, notebook).  Units run in parallel
+worker processes; each is graded on its own by ``judge.grade`` (student code in
+the sandbox, verdicts outside it), then written to nbgrader's gradebook (auto
+scores on test cells, messages as comments on answer cells; manual scores are
+never touched) and to ``results/`` as JSON.  A unit that cannot be graded is
+recorded as failed, with its reason; it never stops the batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import json
+import os
+import re
+import shutil
+import time
+import warnings
+import zipfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from course.exercises import cell_id, exercise_id
+
+from . import judge, sandbox
+from .course_dir import Course, CourseError, lessons
+
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"
+
+
+# Release ---------------------------------------------------------------------------------
+
+def release(course: Course, assignments: list[str] | None = None,
+            due: dt.datetime | None = None) -> list[str]:
+    """Copy the instructor notebooks into ``source/`` and let nbgrader make the
+    student versions in ``release/``."""
+    available = lessons()
+    chosen = assignments or list(available)
+    for a in chosen:
+        if a not in available:
+            raise CourseError(f"unknown assignment {a!r}; available: {', '.join(available)}")
+    api = course.api()
+    for a in chosen:
+        target = course.path("source", a)
+        target.mkdir(parents=True, exist_ok=True)
+        for nb in available[a]:
+            shutil.copy2(nb, target / nb.name)
+        result = api.generate_assignment(a)
+        if not result.get("success"):
+            raise CourseError(f"nbgrader could not generate {a}: {_first_error(result)}")
+        if due is not None:
+            with course.gradebook() as gb:
+                gb.update_or_create_assignment(a, duedate=due)
+    return chosen
+
+
+def _first_error(result: dict) -> str:
+    for line in (result.get("log") or "").splitlines():
+        if line.startswith("[ERROR]") or "Error:" in line:
+            return line.removeprefix("[ERROR]").strip()
+    lines = [ln for ln in (result.get("error") or "").splitlines() if ln.strip()]
+    return lines[-1] if lines else "unknown error"
+
+
+# Collect ---------------------------------------------------------------------------------
+
+@dataclass
+class Collected:
+    student: str
+    assignment: str
+    notebook: str
+    received: dt.datetime
+
+
+def collect(course: Course, path: str | Path) -> tuple[list[Collected], list[str]]:
+    """Import submissions from a folder or a zip file.
+
+    A file ``STUDENT__NOTEBOOK.ipynb`` anywhere inside, or ``STUDENT/ASSIGNMENT/
+    NOTEBOOK.ipynb``, is STUDENT's submission of NOTEBOOK; the assignment is the
+    notebook name's ``nbNN`` prefix.  Other files are ignored.  The receipt time
+    is the file's time stamp (in a zip, the entry's).  Returns what was collected
+    and a list of warnings.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise CourseError(f"nothing to collect at {path}")
+    entries = []
+    if path.is_file() and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if not info.is_dir():
+                    received = dt.datetime(*info.date_time, tzinfo=dt.timezone.utc)
+                    entries.append((info.filename, lambda i=info, z=path: _read_zip(z, i),
+                                    received))
+    elif path.is_dir():
+        for f in sorted(path.rglob("*")):
+            if f.is_file():
+                received = dt.datetime.fromtimestamp(f.stat().st_mtime, dt.timezone.utc)
+                entries.append((str(f.relative_to(path)), f.read_bytes, received))
+    else:
+        raise CourseError(f"{path} is neither a folder nor a zip file")
+    known = {a: [nb.stem for nb in nbs] for a, nbs in lessons().items()}
+    collected, warnings = [], []
+    for name, read, received in entries:
+        found = _parse_name(name)
+        if found is None:
+            warnings.append(f"ignored {name}: not STUDENT__NOTEBOOK.ipynb or "
+                            "STUDENT/ASSIGNMENT/NOTEBOOK.ipynb")
+            continue
+        student, notebook = found
+        if not STUDENT_ID.match(student):
+            warnings.append(f"ignored {name}: {student!r} is not a valid student id")
+            continue
+        assignment = notebook[:4]
+        if assignment not in known:
+            warnings.append(f"ignored {name}: no assignment {assignment!r}")
+            continue
+        if notebook not in known[assignment]:
+            warnings.append(f"{name}: unexpected notebook name (expected "
+                            f"{', '.join(known[assignment])}.ipynb)")
+        if not re.fullmatch(r"[A-Za-z0-9 ()._-]{1,100}", notebook):
+            notebook = re.sub(r"[^A-Za-z0-9._-]", "_", notebook)[:100]
+        target = course.path("submitted", student, assignment)
+        target.mkdir(parents=True, exist_ok=True)
+        (target / f"{notebook}.ipynb").write_bytes(read())
+        (target / "timestamp.txt").write_text(received.strftime(TIMESTAMP_FORMAT))
+        collected.append(Collected(student, assignment, notebook, received))
+    with course.gradebook() as gb:
+        for student in sorted({c.student for c in collected}):
+            gb.update_or_create_student(student)
+    return collected, warnings
+
+
+def _read_zip(path: Path, info: zipfile.ZipInfo) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(info)[: 50 * 1024 * 1024]
+
+
+def _parse_name(name: str):
+    parts = Path(name).parts
+    if not name.endswith(".ipynb") or any(p in ("..", "") for p in parts) or "__MACOSX" in parts:
+        return None
+    stem = Path(name).stem
+    if "__" in stem:
+        student, notebook = stem.split("__", 1)
+        return student, notebook
+    if len(parts) >= 3:
+        return parts[-3], stem
+    return None
+
+
+# Autograde -------------------------------------------------------------------------------
+
+@dataclass
+class UnitResult:
+    student: str
+    assignment: str
+    notebook: str
+    status: str  # graded, failed, missing
+    reason: str = ""
+    score: float = 0.0
+    max_score: int = 0
+    late: bool = False
+    flags: list = field(default_factory=list)
+    exercises: list = field(default_factory=list)
+    cell_seconds: dict = field(default_factory=dict)
+    seconds: dict = field(default_factory=dict)  # where the time went
+
+
+def units(course: Course, assignments=None, students=None, shard=None):
+    """The (student, assignment, notebook) units to grade, optionally one shard."""
+    available = set(course.assignments())
+    for a in assignments or []:
+        if a not in available:
+            raise CourseError(f"unknown assignment {a!r}; released: "
+                              f"{', '.join(sorted(available)) or 'none'}")
+    todo = []
+    for student, a in course.submissions():
+        if (assignments and a not in assignments) or (students and student not in students):
+            continue
+        for nb in sorted(course.path("source", a).glob("*.ipynb")):
+            todo.append((student, a, nb.stem))
+    if students:
+        missing = set(students) - {u[0] for u in todo}
+        if missing:
+            raise CourseError(f"no submissions from {', '.join(sorted(missing))}")
+    if shard is not None:
+        k, n = shard
+        todo = [u for i, u in enumerate(todo) if i % n == k - 1]
+    return todo
+
+
+def autograde(course: Course, assignments=None, students=None, workers: int | None = None,
+              shard=None, limits: sandbox.Limits | None = None, progress: bool = True):
+    """Grade every unit in parallel; returns their UnitResults (in unit order)."""
+    todo = units(course, assignments, students, shard)
+    workers = max(1, workers or os.cpu_count() or 1)
+    seed = course.secret()
+    jobs = [(str(course.root), course.db_url, unit, seed, limits) for unit in todo]
+    results: dict = {}
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        tqdm.monitor_interval = 0
+        bar = tqdm(total=len(jobs), desc="autograde", unit="notebook")
+    if workers == 1:
+        for job in jobs:
+            results[job[2]] = grade_unit(*job)
+            bar and bar.update()
+    else:
+        import multiprocessing
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {pool.submit(grade_unit, *job): job[2] for job in jobs}
+            for future in as_completed(futures):
+                unit = futures[future]
+                try:
+                    results[unit] = future.result()
+                except Exception as exc:  # noqa: BLE001 (a worker crash fails one unit only)
+                    results[unit] = UnitResult(*unit, status="failed",
+                                               reason=f"internal error: {exc}")
+                bar and bar.update()
+    if bar:
+        bar.close()
+    return [results[u] for u in todo]
+
+
+_specs: dict = {}
+
+
+def _spec(course: Course, assignment: str, notebook: str) -> judge.Spec:
+    key = (str(course.root), assignment, notebook)
+    if key not in _specs:
+        source = nbformat.read(course.path("source", assignment, f"{notebook}.ipynb"), 4)
+        rel = course.path("release", assignment, f"{notebook}.ipynb")
+        release_nb = nbformat.read(rel, 4) if rel.exists() else None
+        _specs[key] = judge.spec_from(source, release_nb, notebook)
+    return _specs[key]
+
+
+def grade_unit(root: str, db_url: str, unit, seed: int, limits=None) -> UnitResult:
+    """Grade one (student, assignment, notebook) and record the result."""
+    student, assignment, notebook = unit
+    course = Course(root, db_url)
+    t0 = time.perf_counter()
+    spec = _spec(course, assignment, notebook)
+    folder = course.path("submitted", student, assignment)
+    result = UnitResult(student, assignment, notebook, "graded", max_score=spec.max_score)
+    data, name_flag = _submission_bytes(folder, notebook)
+    received = _timestamp(folder)
+    if data is None:
+        result.status, result.reason = "missing", f"no notebook {notebook}.ipynb was submitted"
+        graded = None
+    else:
+        if name_flag:
+            result.flags.append(name_flag)
+        graded = judge.grade(spec, data, seed=seed, limits=limits or sandbox.Limits(),
+                             hide=[course.root])
+        result.flags += graded.flags
+        result.score = graded.score
+        result.exercises = [asdict(e) for e in graded.exercises]
+        result.cell_seconds = graded.cell_seconds
+        if graded.status == "malformed":
+            result.status, result.reason = "failed", f"malformed notebook: {graded.reason}"
+    t1 = time.perf_counter()
+    with course.gradebook() as gb, warnings.catch_warnings():
+        # nbgrader's add_submission trips SQLAlchemy's autoflush warnings: harmless here.
+        warnings.simplefilter("ignore")
+        due = gb.find_assignment(assignment).duedate
+        result.late = bool(due and received and received.replace(tzinfo=None) > due)
+        _record(gb, course, result, spec, received)
+    t2 = time.perf_counter()
+    if graded is not None and data is not None and graded.status == "graded":
+        _write_autograded(course, result, data, spec)
+    result.seconds = {"sandbox": graded.run_seconds if graded else 0.0,
+                      "judging": (t1 - t0) - (graded.run_seconds if graded else 0.0),
+                      "database": t2 - t1, "total": time.perf_counter() - t0}
+    out = course.path("results", assignment, student)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{notebook}.json").write_text(json.dumps(asdict(result), indent=1))
+    return result
+
+
+def _submission_bytes(folder: Path, notebook: str):
+    exact = folder / f"{notebook}.ipynb"
+    if exact.exists():
+        return exact.read_bytes(), None
+    others = sorted(folder.glob("*.ipynb"))
+    if len(others) == 1:
+        return others[0].read_bytes(), (f"the notebook was submitted as {others[0].name!r} "
+                                        f"instead of {notebook}.ipynb (graded anyway)")
+    return None, None
+
+
+def _timestamp(folder: Path):
+    try:
+        text = (folder / "timestamp.txt").read_text().strip()
+        return dt.datetime.strptime(text, TIMESTAMP_FORMAT).replace(tzinfo=dt.timezone.utc)
+    except (OSError, ValueError):
+        return None
+
+
+def _record(gb, course, result: UnitResult, spec: judge.Spec, received) -> None:
+    """Write auto scores and comments; manual scores are left as they are."""
+    from nbgrader.api import MissingEntry
+
+    gb.update_or_create_student(result.student)
+    try:
+        gb.find_submission(result.assignment, result.student)
+    except MissingEntry:
+        gb.add_submission(result.assignment, result.student,
+                          timestamp=received.replace(tzinfo=None) if received else None)
+    verdicts = {e["id"]: e for e in result.exercises}
+    for eid, points in spec.tests.items():
+        grade = gb.find_grade(cell_id(eid), result.notebook, result.assignment, result.student)
+        verdict = verdicts.get(eid)
+        grade.auto_score = float(verdict["points"]) if verdict else 0.0
+        grade.needs_manual_grade = False
+        try:
+            comment = gb.find_comment(cell_id(eid, answer=True), result.notebook,
+                                      result.assignment, result.student)
+        except MissingEntry:
+            continue
+        comment.auto_comment = (verdict["message"] if verdict else
+                                result.reason or "not graded")
+    gb.db.commit()
+
+
+def _write_autograded(course: Course, result: UnitResult, data: bytes, spec) -> None:
+    """The graded notebook for the formgrader: instructor cells restored, each test
+    cell showing its verdict (no hidden test code, no tracebacks)."""
+    nb = judge.read_submission(data)
+    release = course.path("release", result.assignment, f"{result.notebook}.ipynb")
+    locked = judge.spec_from(nbformat.read(release, 4), None, result.notebook).locked
+    verdicts = {e["id"]: e for e in result.exercises}
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell.outputs, cell.execution_count = [], None
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid in locked:
+            cell.source = locked[gid]
+        if gid and exercise_id(gid) in verdicts and not gid.endswith("-answer"):
+            v = verdicts[exercise_id(gid)]
+            text = ("\u2713 " if v["status"] == "pass" else "\u2717 ") + v["message"]
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")]
+    out = course.path("autograded", result.student, result.assignment)
+    out.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out / f"{result.notebook}.ipynb")
+
+
+def load_results(course: Course) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted(course.path("results").glob("*/*/*.json"))]
+
+
+# Feedback and export ---------------------------------------------------------------------
+
+FEEDBACK_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 58rem; margin: 2rem auto; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ border-bottom: 1px solid #ddd; padding: .5rem; text-align: left; vertical-align: top; }}
+pre {{ white-space: pre-wrap; margin: 0; font-size: .9rem; }}
+.pass {{ color: #1a7f37; }} .fail {{ color: #b42318; }} .note {{ color: #8a6d00; }}
+</style></head><body>
+<h1>{title}</h1>
+<p><strong>Score: {score:g} / {max_score}</strong>{late}</p>
+{status}
+<table><tr><th>Exercise</th><th>Points</th><th>Result</th></tr>
+{rows}
+</table>
+{flags}
+<p>Visible checks in the notebook use example inputs; grading uses other, random inputs.</p>
+</body></html>
+"""
+
+
+def feedback(course: Course) -> list[Path]:
+    """An HTML page per student and notebook with results and messages that teach."""
+    written = []
+    for r in load_results(course):
+        rows = []
+        for e in r["exercises"]:
+            ok = e["status"] == "pass"
+            rows.append(f"<tr><td>{html.escape(e['id'])}</td><td>{e['points']:g} / "
+                        f"{e['max_points']}</td><td class=\"{'pass' if ok else 'fail'}\">"
+                        f"<pre>{html.escape(e['message'])}</pre></td></tr>")
+        status = (f"<p class=\"fail\">This notebook could not be graded: "
+                  f"{html.escape(r['reason'])}</p>" if r["status"] != "graded" else "")
+        flags = ("<h2>Notes</h2><ul>" + "".join(
+            f"<li class=\"note\">{html.escape(f)}</li>" for f in r["flags"]) + "</ul>"
+                 if r["flags"] else "")
+        page = FEEDBACK_PAGE.format(
+            title=html.escape(f"{r['notebook']}: feedback for {r['student']}"),
+            score=r["score"], max_score=r["max_score"],
+            late=" (submitted after the deadline)" if r["late"] else "",
+            status=status, rows="\n".join(rows), flags=flags)
+        out = course.path("feedback", r["student"], r["assignment"])
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / f"{r['notebook']}.html"
+        path.write_text(page)
+        written.append(path)
+    return written
+
+
+def export(course: Course, out_dir: Path | None = None) -> tuple[Path, Path]:
+    """grades.csv (per student and assignment) and exercises.csv (per exercise).
+
+    Scores come from the gradebook, so manual grades override auto grades.
+    """
+    out_dir = Path(out_dir or course.root)
+    results = {(r["student"], r["assignment"], r["notebook"]): r for r in load_results(course)}
+    grades_path, exercises_path = out_dir / "grades.csv", out_dir / "exercises.csv"
+    with course.gradebook() as gb, open(grades_path, "w", newline="") as g, \
+            open(exercises_path, "w", newline="") as e:
+        gw, ew = csv.writer(g), csv.writer(e)
+        gw.writerow(["student_id", "assignment", "score", "max_score", "status", "reason",
+                     "late", "flags"])
+        ew.writerow(["student_id", "assignment", "notebook", "exercise", "score", "max_score",
+                     "status"])
+        for assignment in gb.assignments:
+            for sub in assignment.submissions:
+                student = sub.student.id
+                statuses, reasons, flags, late = [], [], [], False
+                for snb in sub.notebooks:
+                    r = results.get((student, assignment.name, snb.notebook.name), {})
+                    statuses.append(r.get("status", "not graded"))
+                    reasons += [r["reason"]] if r.get("reason") else []
+                    flags += r.get("flags", [])
+                    late = late or r.get("late", False)
+                    for grade in snb.grades:
+                        status = next((x["status"] for x in r.get("exercises", [])
+                                       if x["id"] == exercise_id(grade.name)), "not graded")
+                        if grade.manual_score is not None:
+                            status = "manual"
+                        ew.writerow([student, assignment.name, snb.notebook.name,
+                                     exercise_id(grade.name),
+                                     f"{grade.score:g}", f"{grade.max_score:g}", status])
+                status = "graded" if all(s == "graded" for s in statuses) else ";".join(
+                    sorted(set(statuses)))
+                gw.writerow([student, assignment.name, f"{sub.score:g}", f"{sub.max_score:g}",
+                             status, "; ".join(reasons), "yes" if late else "no",
+                             len(flags)])
+    return grades_path, exercises_path
