@@ -25,13 +25,20 @@ from pathlib import Path
 from .course_dir import Course, CourseError
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (the usage is in --help)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--root", default=os.environ.get("COURSE_ROOT", "course-root"),
                         help="the course directory (default: ./course-root)")
     common.add_argument("--db", default=None,
                         help="gradebook URL: sqlite:///PATH (default) or postgresql://...")
-    p = argparse.ArgumentParser(prog="course", description="An autograd course that grades "
+    p = _Parser(prog="course", description="An autograd course that grades "
                                 "itself, on nbgrader.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -63,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     lab.add_argument("--port", type=int, default=8888)
     lab.add_argument("--ip", default="127.0.0.1")
     lab.add_argument("--no-browser", action="store_true")
+    lab.add_argument("--instructor", action="store_true",
+                     help="serve the whole course root (source, formgrader), not the release")
 
     d = sub.add_parser("demo", parents=[common], help="release, grade a sample class, report")
     d.add_argument("--workers", type=int, default=None)
@@ -178,11 +187,16 @@ def cmd_lab(args) -> int:
     release = course.path("release")
     if not release.exists():
         raise CourseError("nothing released yet: run `course release` first")
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={release}",
+    # The formgrader reads nbgrader_config.py from the server's folder, which
+    # must contain the course root; students only ever see the release.
+    served = course.root if args.instructor else release
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={served}",
            f"--port={args.port}", f"--ip={args.ip}"]
     if args.no_browser:
         cmd.append("--no-browser")
-    return subprocess.call(cmd, cwd=release)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers and CI run as root; Jupyter refuses otherwise
+    return subprocess.call(cmd, cwd=served)
 
 
 def cmd_demo(args) -> int:

@@ -56,6 +56,7 @@ class NotebookResult:
     notebook: str
     exercises: list[ExerciseResult] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # tampering and other oddities
+    problems: list[list[str]] = field(default_factory=list)  # [reason, cell, message] of cells
     status: str = "graded"  # graded, or malformed (nothing could be run)
     reason: str = ""
     cell_seconds: dict[str, float] = field(default_factory=dict)
@@ -198,6 +199,9 @@ def grade(spec: Spec, data: bytes, *, hidden: bool = True, seed: int | None = No
         for key, out in run.cells.items():
             if by_hand or key not in cell_errors:
                 cell_errors[key] = out
+            if out.status != "ok" and not key.startswith("setup") and not any(
+                    p[1] == key for p in result.problems):
+                result.problems.append([out.status, key, f"{out.error}: {out.message}"[:200]])
             result.cell_seconds[key] = max(result.cell_seconds.get(key, 0.0), out.seconds)
         result.run_seconds += run.seconds
     for eid, ex in exercises.items():

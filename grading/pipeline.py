@@ -169,6 +169,7 @@ class UnitResult:
     max_score: int = 0
     late: bool = False
     flags: list = field(default_factory=list)
+    problems: list = field(default_factory=list)  # [reason, cell, message] of broken cells
     exercises: list = field(default_factory=list)
     cell_seconds: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)  # where the time went
@@ -265,6 +266,7 @@ def grade_unit(root: str, db_url: str, unit, seed: int, limits=None) -> UnitResu
         graded = judge.grade(spec, data, seed=seed, limits=limits or sandbox.Limits(),
                              hide=[course.root])
         result.flags += graded.flags
+        result.problems = graded.problems
         result.score = graded.score
         result.exercises = [asdict(e) for e in graded.exercises]
         result.cell_seconds = graded.cell_seconds
@@ -395,9 +397,10 @@ def feedback(course: Course) -> list[Path]:
                         f"<pre>{html.escape(e['message'])}</pre></td></tr>")
         status = (f"<p class=\"fail\">This notebook could not be graded: "
                   f"{html.escape(r['reason'])}</p>" if r["status"] != "graded" else "")
+        notes = r["flags"] + [_problem_note(*p) for p in r.get("problems", [])]
         flags = ("<h2>Notes</h2><ul>" + "".join(
-            f"<li class=\"note\">{html.escape(f)}</li>" for f in r["flags"]) + "</ul>"
-                 if r["flags"] else "")
+            f"<li class=\"note\">{html.escape(f)}</li>" for f in notes) + "</ul>"
+                 if notes else "")
         page = FEEDBACK_PAGE.format(
             title=html.escape(f"{r['notebook']}: feedback for {r['student']}"),
             score=r["score"], max_score=r["max_score"],
@@ -409,6 +412,14 @@ def feedback(course: Course) -> list[Path]:
         path.write_text(page)
         written.append(path)
     return written
+
+
+def _problem_note(reason: str, cell: str, message: str) -> str:
+    what = {"timeout": "took longer than the time limit and was stopped",
+            "memory": "ran out of memory", "crashed": "crashed the Python process",
+            "error": "raised an error"}.get(reason, reason)
+    name = exercise_id(cell) + " (answer)" if cell.endswith("-answer") else f"an extra {cell}"
+    return f"The cell {name} {what}: {message}. The other cells were graded without it."
 
 
 def export(course: Course, out_dir: Path | None = None) -> tuple[Path, Path]:

@@ -19,6 +19,8 @@ from .course_dir import Course
 from .pipeline import load_results
 
 REASONS = ["wrong", "error", "timeout", "memory", "crashed", "malformed", "tampering"]
+# wrong/error count exercises; timeout/memory/crashed count exercises and broken cells;
+# malformed and tampering count submissions.
 
 
 def summarise(results: list[dict]) -> dict:
@@ -41,6 +43,9 @@ def summarise(results: list[dict]) -> dict:
                 exercise_pass[e["id"]][0] += 1
             elif e["status"] in REASONS:
                 reasons[e["status"]] += 1
+        for reason, _cell, _message in r.get("problems", []):
+            if reason in ("timeout", "memory", "crashed"):
+                reasons[reason] += 1
         tampering = [f for f in r["flags"] if "submitted as" not in f]
         if tampering:
             reasons["tampering"] += 1

@@ -106,7 +106,7 @@ def _library() -> Path:
     (lib / "course" / "__init__.py").write_text("")
     shutil.copy2(REPO / "course" / "drivers.py", lib / "course" / "drivers.py")
     shutil.copytree(REPO / "minigrad", lib / "minigrad",
-                    ignore=shutil.ignore_patterns("__pycache__", "demo.py", "viz.py"))
+                    ignore=shutil.ignore_patterns("__pycache__", "demo.py"))
     np_dir = Path(numpy.__file__).parent
     for src in (np_dir, np_dir.parent / "numpy.libs"):
         if src.exists():
