@@ -35,17 +35,20 @@ except ImportError:  # the table still shows minigrad's times
 TARGET = 1.5
 
 
-def best_time(step, reps: int) -> float:
-    """The fastest of ``reps`` runs of ``step()``, in seconds (after a warm-up)."""
-    step()
-    best = float("inf")
+def best_times(steps, reps: int) -> list[float]:
+    """The fastest of ``reps`` runs of each ``step()``, in seconds (after a warm-up).
+    The steps take turns, so that a busy machine slows them alike."""
+    for step in steps:
+        step()
+    best = [float("inf")] * len(steps)
     gc.collect()
     gc.disable()
     try:
         for _ in range(reps):
-            start = time.perf_counter()
-            step()
-            best = min(best, time.perf_counter() - start)
+            for i, step in enumerate(steps):
+                start = time.perf_counter()
+                step()
+                best[i] = min(best[i], time.perf_counter() - start)
     finally:
         gc.enable()
     return best
@@ -99,18 +102,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = parser.parse_args()
-    reps = 3 if args.quick else 10
+    reps = 3 if args.quick else 20
     d = _data()
     print("| case | minigrad (ms) | torch (ms) | minigrad/torch | target |")
     print("|---|---:|---:|---:|---:|")
     for name, make in CASES:
-        mg = best_time(make(minigrad, d), reps)
+        steps = [make(minigrad, d)] + ([make(torch, d)] if torch is not None else [])
+        with warnings.catch_warnings():  # torch.jit deprecation noise from forward mode
+            warnings.simplefilter("ignore")
+            times = best_times(steps, reps)
+        mg = times[0]
         if torch is not None:
-            with warnings.catch_warnings():  # torch.jit deprecation noise from forward mode
-                warnings.simplefilter("ignore")
-                tt = best_time(make(torch, d), reps)
-            ratio = f"{mg / tt:.2f}"
-            tt_s = f"{tt * 1e3:.2f}"
+            ratio, tt_s = f"{mg / times[1]:.2f}", f"{times[1] * 1e3:.2f}"
         else:
             ratio = tt_s = "n/a"
         print(f"| {name} | {mg * 1e3:.2f} | {tt_s} | {ratio} | <= {TARGET} |")

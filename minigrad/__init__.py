@@ -74,7 +74,7 @@ FloatTensor = DoubleTensor = LongTensor = BoolTensor = None  # set below
 __version__ = "0.1.0"
 
 # After the ops are bound to Tensor (a statement apart, so isort keeps them here).
-from . import counting, nn, optim, viz
+from . import counting, func, nn, optim, viz
 from .counting import count_ops
 
 

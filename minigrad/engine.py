@@ -94,15 +94,21 @@ class Node:
         else:
             inputs, ans = [a._data if isinstance(a, Tensor) else a for a in args], self._ans
         prim, params = self._prim, self._params
+        vjps = prim.vjps  # a tuple, or (cat, stack) a function of the input's number
         grads = []
         for i, (nxt, _) in enumerate(self.next_functions):
             if nxt is None or (needed is not None and nxt not in needed):
                 grads.append(None)
                 continue
-            gi = prim.vjp(i, g, ans, inputs, params)
+            vjp = vjps[i] if type(vjps) is tuple else vjps(i)
+            gi = vjp(g, ans, *inputs, **params)
             if op_counter[0] is not None:  # minigrad.counting: one VJP evaluation
                 op_counter[0].count_vjp(prim)
-            grads.append(_fit(gi, args[i]._data, create_graph))
+            x = args[i]._data
+            gd = gi._data if create_graph else gi
+            if gd.shape != x.shape or gd.dtype != x.dtype:  # broadcast, or promoted
+                gi = _fit(gi, x, create_graph)
+            grads.append(gi)
         return grads
 
     def _release(self) -> None:
@@ -164,11 +170,9 @@ def _op_name(node) -> str | None:
 def _fit(g, x: np.ndarray, create_graph: bool):
     """Sum a broadcast gradient back to the shape of the input ``x`` and cast it to
     ``x``'s dtype."""
-    gd = g._data if create_graph else g
-    if gd.shape == x.shape and gd.dtype == x.dtype:  # the usual case: nothing to do
-        return g
     from . import rules  # (rules.py imports this module)
 
+    gd = g._data if create_graph else g
     if gd.shape != x.shape:
         g = rules.sum_to(g, shape=x.shape)
     if create_graph:

@@ -178,14 +178,16 @@ def _inner_nodes(tensors) -> set:
 
 
 def _grads(outputs, inputs, grad_outputs=None, retain_graph=False, create_graph=True) -> list:
-    """``autograd.grad`` with zeros (not None) for inputs the outputs do not reach."""
+    """``autograd.grad`` with zeros (not None) for inputs the outputs do not reach.
+    A graph built with ``create_graph`` is kept: its gradients point into it."""
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     pairs = [(o, g) for o, g in zip(outputs, grad_outputs, strict=False) if o.requires_grad]
     result = [None] * len(inputs)
     if pairs:
         outs, gs = zip(*pairs, strict=False)
-        result = list(_autograd_grad_fn(outs, inputs, gs, retain_graph=retain_graph,
+        result = list(_autograd_grad_fn(outs, inputs, gs,
+                                        retain_graph=retain_graph or create_graph,
                                         create_graph=create_graph, allow_unused=True))
     return [Tensor._make(np.zeros_like(x._data)) if g is None else g
             for g, x in zip(result, inputs, strict=False)]

@@ -582,13 +582,17 @@ def matmul(input, other):  # noqa: A002
         if sa[0] != sb[-2]:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied (1x{sa[0]} and "
                                f"{sb[-2]}x{sb[-1]})")
-        name = "SqueezeBackward4"
+        name = "SqueezeBackward4" if nb == 2 else "UnsafeViewBackward0"
     else:
         if sa[-1] != sb[-2]:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                                f"({math.prod(sa[:-1])}x{sa[-1]} and {sb[-2]}x{sb[-1]})")
+        # PyTorch 2.13 folds the batch into one mm, then views (or copies) it back.
         name = ("MmBackward0" if na == nb == 2 else
-                "UnsafeViewBackward0" if nb == 2 else "BmmBackward0" if na == nb == 3
+                # a batch folded the other way round is transposed back, copied unless
+                # the transpose is already contiguous
+                ("TransposeBackward0" if 1 in (sa[-2], sb[-1]) else "CloneBackward0")
+                if na == 2 or (na == nb == 3 and sa[0] == 1 != sb[0])
                 else "UnsafeViewBackward0")
     try:
         return rules.matmul.apply((a, b), name=name)
@@ -614,7 +618,12 @@ def mv(input, vec):  # noqa: A002
 def bmm(input, mat2):  # noqa: A002
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
-    return matmul(input, mat2)
+    _same_dtype(input, mat2)
+    if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+    return rules.matmul.apply((input, mat2), name="BmmBackward0")
 
 
 def dot(input, other):  # noqa: A002
@@ -910,7 +919,8 @@ def _cast_method(dt: _dtype.dtype):
 
 def _normalise_index(x: Tensor, idx):
     """A NumPy index from a PyTorch one; bounds-checked; is it advanced? which name?"""
-    if not isinstance(idx, tuple):
+    lone = not isinstance(idx, tuple)  # PyTorch records even x[:] as a slice
+    if lone:
         idx = (idx,)
     out, advanced, name = [], False, "AliasBackward0"
     dim = 0
@@ -957,7 +967,7 @@ def _normalise_index(x: Tensor, idx):
                                        if i is not None and i is not Ellipsis)
         elif isinstance(item, slice):
             out.append(item)
-            if item != slice(None) and not advanced:
+            if (item != slice(None) or lone) and not advanced:
                 name = "SliceBackward0"
             dim += 1
         elif isinstance(item, (builtins.int, np.integer)):
@@ -995,7 +1005,12 @@ def setitem(x: Tensor, idx, value) -> None:
     _check_inplace(x, view=True)
     if grad_mode._state.enabled and (x._requires_grad or (isinstance(value, Tensor)
                                                           and value._requires_grad)):
-        result = rules.index_put.apply((_alias(x), value), {"idx": index, "advanced": advanced})
+        whole = builtins.all(i is Ellipsis or isinstance(i, slice) and i == slice(None)
+                             for i in index)  # x[:] = v is a plain copy (or fill)
+        name = ("IndexPutBackward0" if advanced else None if not whole else
+                "CopyBackwards" if isinstance(value, Tensor) and value.ndim else "FillBackward3")
+        result = rules.index_put.apply((_alias(x), value), {"idx": index, "advanced": advanced},
+                                       name=name)
         _commit(x, result)
     else:
         x._data[index] = _as_array(value)

@@ -28,6 +28,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import engine
+from .tensor import Tensor
 
 _EMPTY: dict = {}
 
@@ -53,8 +54,6 @@ class Primitive:
         return f"<primitive {self.name}: {self.doc}>"
 
     def __call__(self, *args, **params):
-        from .tensor import Tensor
-
         for a in args:
             if isinstance(a, Tensor):
                 return self.apply(args, params)
@@ -62,8 +61,6 @@ class Primitive:
 
     def apply(self, args, params=_EMPTY, name: str | None = None, arrays=None):
         """Run on Tensors (and Python scalars), recording the op for autograd."""
-        from .tensor import Tensor
-
         if arrays is None:
             arrays = [a._data if isinstance(a, Tensor) else a for a in args]
         with np.errstate(all="ignore"):  # PyTorch gives inf/nan without a warning
@@ -230,7 +227,8 @@ def _matmul_vjp_y(g, ans, x, y):
     if x.ndim == 1 and y.ndim == 1:
         return g * x
     if x.ndim == 1:
-        return reshape(x, shape=x.shape + (1,)) * reshape(g, shape=g.shape[:-1] + (1,) + g.shape[-1:])
+        return (reshape(x, shape=x.shape + (1,))
+                * reshape(g, shape=g.shape[:-1] + (1,) + g.shape[-1:]))
     if y.ndim == 1:
         gy = _mT(x) @ reshape(g, shape=g.shape + (1,))
         return reshape(gy, shape=gy.shape[:-1])
@@ -450,7 +448,8 @@ _where = defprim("where", _where_fwd,
 
 neg = defprim("neg", np.negative, (lambda g, ans, x: -g,), (lambda t, ans, x: -t,),
               saves=False, doc="d(-x) = -dx")
-exp = defprim("exp", lambda x: _via_float64(np.exp, x), (lambda g, ans, x: g * ans,), (lambda t, ans, x: t * ans,),
+exp = defprim("exp", lambda x: _via_float64(np.exp, x), (lambda g, ans, x: g * ans,),
+              (lambda t, ans, x: t * ans,),
               doc="d exp(x) = exp(x) dx")
 expm1 = defprim("expm1", np.expm1, (lambda g, ans, x: g * (ans + 1.0),),
                 (lambda t, ans, x: t * (ans + 1.0),), doc="d(exp(x) - 1) = exp(x) dx")
@@ -506,7 +505,8 @@ sum_ = defprim("sum", lambda x, dim, keepdim: np.sum(x, axis=_axes(dim, x.ndim),
                (lambda g, ans, x, dim, keepdim: _unreduce(g, x.shape, dim, keepdim),),
                (lambda t, ans, x, dim, keepdim: sum_(t, dim=dim, keepdim=keepdim),),
                saves=False, doc="d sum(x) = sum(dx)")
-mean = defprim("mean", lambda x, dim, keepdim: np.mean(x, axis=_axes(dim, x.ndim), keepdims=keepdim),
+mean = defprim("mean",
+               lambda x, dim, keepdim: np.mean(x, axis=_axes(dim, x.ndim), keepdims=keepdim),
                (lambda g, ans, x, dim, keepdim:
                 _unreduce(g, x.shape, dim, keepdim) * _mean_scale(ans.shape, x.shape),),
                (lambda t, ans, x, dim, keepdim: mean(t, dim=dim, keepdim=keepdim),),
@@ -528,15 +528,17 @@ amin = defprim("amin", _min_fwd, (_max_vjp,),
                grad_fn="MinBackward1", doc="the minimum gets the gradient; ties split it")
 select_along = defprim(
     "select_along", _select_fwd, (_select_vjp,),
-    (lambda t, ans, x, dim, keepdim, index: select_along(t, dim=dim, keepdim=keepdim, index=index),),
+    (lambda t, ans, x, dim, keepdim, index:
+     select_along(t, dim=dim, keepdim=keepdim, index=index),),
     grad_fn="MaxBackward0", doc="max(dim)/min(dim): the chosen index gets the gradient")
 norm = defprim("norm", _norm_fwd, (_norm_vjp,), (_norm_jvp,),
                grad_fn="LinalgVectorNormBackward0", doc="d|x|_2 = x / |x|_2 dx (0 at 0)")
 logsumexp = defprim("logsumexp", _logsumexp_fwd,
-                    (lambda g, ans, x, dim, keepdim:
-                     _unreduce(g, x.shape, dim, keepdim) * exp(x - _unreduce(ans, x.shape, dim, keepdim)),),
+                    (lambda g, ans, x, dim, keepdim: _unreduce(g, x.shape, dim, keepdim)
+                     * exp(x - _unreduce(ans, x.shape, dim, keepdim)),),
                     (lambda t, ans, x, dim, keepdim: sum_(
-                        t * exp(x - _unreduce(ans, x.shape, dim, keepdim)), dim=dim, keepdim=keepdim),),
+                        t * exp(x - _unreduce(ans, x.shape, dim, keepdim)),
+                        dim=dim, keepdim=keepdim),),
                     doc="d logsumexp(x) = softmax(x) . dx")
 softmax = defprim("softmax", _softmax_fwd,
                   (lambda g, ans, x, dim: ans * (g - sum_(g * ans, dim=(dim,), keepdim=True)),),
@@ -554,7 +556,8 @@ matmul = defprim("matmul", np.matmul, (_matmul_vjp_x, _matmul_vjp_y),
 reshape = defprim("reshape", lambda x, shape: np.reshape(x, shape),
                   (lambda g, ans, x, shape: reshape(g, shape=x.shape),),
                   (lambda t, ans, x, shape: reshape(t, shape=shape),),
-                  grad_fn="ViewBackward0", saves=False, doc="reshape: the gradient is reshaped back")
+                  grad_fn="ViewBackward0", saves=False,
+                  doc="reshape: the gradient is reshaped back")
 transpose = defprim("transpose", lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1),
                     (lambda g, ans, x, dim0, dim1: transpose(g, dim0=dim0, dim1=dim1),),
                     (lambda t, ans, x, dim0, dim1: transpose(t, dim0=dim0, dim1=dim1),),

@@ -393,7 +393,7 @@ def _reshape(draw):
     d = draw(st.integers(0, len(s)))
     label, fn = draw(st.sampled_from([
         ("x.reshape(-1)", lambda T, x: x.reshape(-1)),
-        ("x.view(reversed shape)", lambda T, x: x.view(*reversed(x.shape))),
+        ("x.view(reversed shape)", lambda T, x: x.view(tuple(reversed(x.shape)))),
         ("x.flatten()", lambda T, x: x.flatten() if x.ndim != 1 else x.reshape(x.shape)),
         ("x.squeeze()", lambda T, x: x.squeeze()),
         (f"x.unsqueeze({d})", lambda T, x: x.unsqueeze(d)),
@@ -427,7 +427,7 @@ def _permute(draw):
 
 def _expanded(draw, s):
     """A shape that ``s`` broadcasts to (extra leading dims, size-1 axes grown)."""
-    lead = tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
+    lead = tuple(draw(st.lists(st.integers(1, 3), min_size=0 if s else 1, max_size=2)))
     return lead + tuple(draw(st.integers(1, 3)) if d == 1 else d for d in s)
 
 

@@ -37,7 +37,7 @@ def test_dual_tensor_prints_tangent_and_unpacks_to_named_tuple(repl):
 ...     print(res.tangent)
 ...     p, t = fwAD.unpack_dual(out)
 ...     print(fwAD.unpack_dual(primal))
-... 
+...
 tensor([1., 2., 3.], tangent=tensor([1., 0., 0.]))
 UnpackedDualTensor
 UnpackedDualTensor(primal=tensor([ 0.8415, -0.7568,  0.4121]), tangent=tensor([1.0806, -0.0000, -0.0000]))
@@ -66,7 +66,7 @@ def test_make_dual_with_mismatched_tangent_shape_raises(repl):
 >>> import torch.autograd.forward_ad as fwAD
 >>> with fwAD.dual_level():
 ...     fwAD.make_dual(torch.tensor([1., 2.]), torch.tensor([1.]))
-... 
+...
 Traceback (most recent call last):
   ...
 RuntimeError: Trying to set a forward gradient that has a different size than that of the original Tensor, this is not supported. Tensor is of size [2] while the given forward gradient is of size [1].
@@ -84,7 +84,7 @@ def test_tangent_is_differentiable_by_reverse_mode(repl):
 ...     p, t = fwAD.unpack_dual(y)
 ...     print(p, t)
 ...     t.backward()
-... 
+...
 tensor(8., grad_fn=<Identity>) tensor(12., grad_fn=<MulBackward0>)
 >>> x.grad
 tensor(12.)

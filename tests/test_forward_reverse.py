@@ -14,6 +14,8 @@ input's shape.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,7 +26,8 @@ from minigrad import rules
 from minigrad.rules import RULES
 from tests.strategies import SAMPLERS, Call, recorded_calls
 
-SETTINGS = settings(max_examples=10, deadline=None,
+EXAMPLES = int(os.environ.get("MINIGRAD_EXAMPLES", "10"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -86,7 +89,7 @@ def test_jvp_is_the_transpose_of_vjp(name, data):
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
-@settings(SETTINGS, max_examples=5)
+@settings(SETTINGS, max_examples=max(EXAMPLES // 2, 1))
 @given(data=st.data())
 def test_jvp_of_each_input_has_the_output_shape_after_broadcasting(name, data):
     """A tangent never has more elements than the output (the engine only broadcasts)."""

@@ -5,7 +5,7 @@ minigrad (the ``repl`` fixture); the differential tests at the end run the same
 Functions on real PyTorch and compare values, gradients, names and errors.
 """
 
-# ruff: noqa: E501  (transcripts are copied verbatim from PyTorch, long lines included)
+# ruff: noqa: E501, W291  (transcripts are copied verbatim from PyTorch, long lines and trailing spaces included)
 from __future__ import annotations
 
 import inspect

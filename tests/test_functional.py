@@ -20,7 +20,6 @@ import pytest
 import minigrad
 from minigrad.autograd import functional as F
 
-
 # Transcripts (torch_behaviour.md section 9) ----------------------------------------
 
 def test_jacobian_of_single_tensor_has_shape_out_plus_in(repl):
@@ -29,7 +28,7 @@ def test_jacobian_of_single_tensor_has_shape_out_plus_in(repl):
 >>> from torch.autograd.functional import jacobian
 >>> def f(x):
 ...     return x ** 2
-... 
+...
 >>> x = torch.tensor([1., 2., 3.])
 >>> J = jacobian(f, x)
 >>> J
@@ -55,7 +54,7 @@ def test_jacobian_of_tuples_is_nested_tuples(repl):
 >>> from torch.autograd.functional import jacobian
 >>> def g(x, y):
 ...     return x * y, x + y
-... 
+...
 >>> x = torch.tensor([1., 2.])
 >>> y = torch.tensor([3., 4.])
 >>> jacobian(lambda x, y: x * y, (x, y))
@@ -126,7 +125,7 @@ def test_hessian_of_single_and_tuple_inputs(repl):
 >>> from torch.autograd.functional import hessian
 >>> def f(x):
 ...     return (x ** 3).sum()
-... 
+...
 >>> x = torch.tensor([1., 2.])
 >>> hessian(f, x)
 tensor([[ 6.,  0.],
@@ -159,7 +158,7 @@ def test_vjp_returns_output_and_vjp(repl):
 >>> from torch.autograd.functional import vjp
 >>> def f(x):
 ...     return x ** 2
-... 
+...
 >>> x = torch.tensor([1., 2., 3.])
 >>> vjp(f, x, torch.ones(3))
 (tensor([1., 4., 9.]), tensor([2., 4., 6.]))

@@ -5,7 +5,7 @@ The rule sweep iterates ``minigrad.rules.RULES``: a rule added to the table
 without a case in ``CASES`` below fails ``test_every_rule_has_a_case``.
 """
 
-# ruff: noqa: E501  (transcripts are copied verbatim from PyTorch, long lines included)
+# ruff: noqa: E501, W291  (transcripts are copied verbatim from PyTorch, long lines and trailing spaces included)
 from __future__ import annotations
 
 import inspect

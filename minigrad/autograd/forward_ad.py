@@ -25,7 +25,6 @@ differentiable.  As in PyTorch, only one level can be active at a time.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import weakref
 from typing import NamedTuple
@@ -36,9 +35,10 @@ from .. import engine, rules
 from ..tensor import Tensor
 
 _current_level = -1
-# The tensors holding a tangent, so that leaving the level can clear them all.
-_duals: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+# (Weak references to) the tensors given a tangent, so leaving the level clears them all.
+_duals: list[weakref.ref] = []
 _busy = [False]  # True while a JVP rule runs: its own ops carry no tangent
+_tape: list[list | None] = [None]  # set by _record_tape: (prim, args, params, out) per op
 
 
 class UnpackedDualTensor(NamedTuple):
@@ -69,8 +69,10 @@ def exit_dual_level(*, level: int | None = None) -> None:
             "This is not supported.")
     if level < 0:
         raise RuntimeError("Dual level must be a positive number.")
-    for t in list(_duals.values()):
-        t._fw = None
+    for ref in _duals:
+        t = ref()
+        if t is not None:
+            t._fw = None
     _duals.clear()
     engine.forward_hook[0] = None
     _current_level = level - 1
@@ -138,30 +140,28 @@ def _alias(tensor: Tensor, name: str) -> Tensor:
     """A differentiable view of ``tensor`` (same data and version) with no tangent."""
     from ..ops import _view_of
 
-    with _no_tangents():
+    if not tensor._requires_grad:  # no graph to join: a plain alias will do
+        out = Tensor._make(tensor._data)
+        out._vbox = tensor._vbox
+        return out
+    prev, _busy[0] = _busy[0], True
+    try:
         out = rules.copy_backwards.apply((tensor,), name=name)
+    finally:
+        _busy[0] = prev
     return _view_of(out, tensor)
 
 
 def _set_tangent(t: Tensor, tangent: Tensor | None) -> None:
     t._fw = tangent
     if tangent is not None:
-        _duals[id(t)] = t
+        _duals.append(weakref.ref(t))
 
 
 def _copy_tangent(src: Tensor | None, dst: Tensor) -> None:
     """Give ``dst`` (the engine's stand-in for a saved output) ``src``'s tangent."""
     if src is not None and src._fw is not None:
         _set_tangent(dst, src._fw)
-
-
-@contextlib.contextmanager
-def _no_tangents():
-    prev, _busy[0] = _busy[0], True
-    try:
-        yield
-    finally:
-        _busy[0] = prev
 
 
 def _propagate(prim, args, params, out: Tensor) -> None:
@@ -190,6 +190,44 @@ def _propagate(prim, args, params, out: Tensor) -> None:
     finally:
         _busy[0] = False
     _set_tangent(out, total)
+    if _tape[0] is not None:
+        _tape[0].append((prim, args, params, out))
+
+
+def _replay(tape: list, seeds: dict) -> dict:
+    """Push tangents through a recorded tape, on NumPy arrays (JAX's ``linearize``).
+
+    ``tape`` comes from :func:`_prepare`; ``seeds`` maps ``id(tensor)`` to its
+    tangent array.  Returns the tangent of every op output on the tape, by key.
+    The same JVP rules run, on arrays: no graph, no Tensor objects.
+    """
+    tangents = dict(seeds)
+    for prim, ids, inputs, ans, params, out_key in tape:
+        total = None
+        for i, key in enumerate(ids):
+            t = tangents.get(key)
+            if t is not None:
+                ti = prim.jvp(i, t, ans, inputs, params)
+                total = ti if total is None else total + ti
+        if total is not None:
+            if total.shape != ans.shape:
+                total = np.broadcast_to(total, ans.shape)
+            tangents[out_key] = total
+    return tangents
+
+
+def _prepare(tape: list, outputs: list) -> tuple[list, list]:
+    """The recorded ops, their inputs as arrays and each Tensor as a key: its id
+    for a tape input, ``-1 - n`` for the output of op ``n``.  Also the keys of
+    ``outputs``."""
+    key: dict = {}
+    steps = []
+    for n, (prim, args, params, out) in enumerate(tape):
+        ids = tuple(key.get(id(a), id(a)) if isinstance(a, Tensor) else None for a in args)
+        inputs = [a._data if isinstance(a, Tensor) else a for a in args]
+        key[id(out)] = -1 - n
+        steps.append((prim, ids, inputs, out._data, params, -1 - n))
+    return steps, [key.get(id(o), id(o)) for o in outputs]
 
 
 __all__ = ["UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level",

@@ -96,7 +96,7 @@ class BackwardCFunction(engine.Node, FunctionCtx):
         if self._freed:
             raise RuntimeError(engine.SECOND_BACKWARD)
         out = []
-        for t, version in zip(self._saved, self._saved_versions):
+        for t, version in zip(self._saved, self._saved_versions, strict=True):
             if isinstance(t, int):  # output number t: rebuilt, to keep no cycle
                 data, vbox = self._saved_outputs[t]
                 if vbox[0] != version:
@@ -118,7 +118,7 @@ class BackwardCFunction(engine.Node, FunctionCtx):
         cls = self._forward_cls
         grads = g if self._num_outputs > 1 else [g]
         grad_outputs = []
-        for gk, (shape, dtype) in zip(grads, self._output_meta):
+        for gk, (shape, dtype) in zip(grads, self._output_meta, strict=True):
             if gk is None:
                 if self.materialize_grads and shape is not None:
                     gk = Tensor._make(np.zeros(shape, dtype))
@@ -143,7 +143,7 @@ class BackwardCFunction(engine.Node, FunctionCtx):
                                f"(expected {n}, got {len(result)})")
         out = []
         edges = iter(self.next_functions)
-        for i, (gi, meta) in enumerate(zip(result, self._input_meta)):
+        for i, (gi, meta) in enumerate(zip(result, self._input_meta, strict=True)):
             if meta is None:  # not a Tensor: no edge
                 if gi is not None:
                     raise RuntimeError(

@@ -330,26 +330,10 @@ def _jacfwd(func: Callable, inputs: Tensors, strict: bool, vectorize: bool):
         raise NotImplementedError(
             "Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
             "only implemented for `vectorize=True`.")
-    columns = None  # columns[i][j]: the tangents of output i for input j's basis vectors
-    is_outputs_tuple = primals = None
-    for j, inp in enumerate(inputs):
-        for k in range(inp.nelement()):
-            with forward_ad.dual_level():
-                duals = tuple(
-                    forward_ad.make_dual(x, Tensor._make(
-                        _basis(x._data.shape, x._data.dtype, k) if m == j
-                        else np.zeros_like(x._data)))
-                    for m, x in enumerate(inputs))
-                is_outputs_tuple, outs = _as_tuple(func(*duals), "outputs", None)
-                if columns is None:
-                    columns = [[[] for _ in inputs] for _ in outs]
-                primals = []
-                for i, out in enumerate(outs):
-                    primal, tangent = forward_ad.unpack_dual(out)
-                    primals.append(primal)
-                    if tangent is None:
-                        tangent = Tensor._make(np.zeros_like(primal._data))
-                    columns[i][j].append(tangent)
+    columns = _jacfwd_replayed(func, inputs)
+    if columns is None:  # tangents that need a graph: one dual pass per input element
+        columns = _jacfwd_passes(func, inputs)
+    is_outputs_tuple, primals, columns = columns
     jac = []
     for cols_i, primal in zip(columns, primals, strict=False):
         jac_i = []
@@ -363,6 +347,66 @@ def _jacfwd(func: Callable, inputs: Tensors, strict: bool, vectorize: bool):
                 jac_i.append(Tensor._make(np.stack([c._data for c in cols], -1).reshape(shape)))
         jac.append(jac_i)
     return _tuple_postprocess(jac, (is_outputs_tuple, is_inputs_tuple))
+
+
+def _fresh_duals(inputs: tuple, tangents: list) -> tuple:
+    """New Tensors for the inputs (func may change their requires_grad), as
+    make_dual gives; those with a tangent are dual."""
+    return tuple(forward_ad.make_dual(x, t) if t is not None
+                 else forward_ad._alias(x, "ViewBackward0")
+                 for x, t in zip(inputs, tangents, strict=True))
+
+
+def _jacfwd_passes(func: Callable, inputs: tuple):
+    """``columns[i][j]``: output ``i``'s tangents for input ``j``'s basis vectors,
+    one dual pass each (only input ``j`` carries a tangent: zeros add nothing)."""
+    columns = None
+    with forward_ad.dual_level():
+        for j, inp in enumerate(inputs):
+            for k in range(inp.nelement()):
+                e = Tensor._make(_basis(inp._data.shape, inp._data.dtype, k))
+                duals = _fresh_duals(inputs, [e if m == j else None for m in range(len(inputs))])
+                is_outputs_tuple, outs = _as_tuple(func(*duals), "outputs", None)
+                if columns is None:
+                    columns = [[[] for _ in inputs] for _ in outs]
+                for i, out in enumerate(outs):
+                    tangent = out._fw
+                    if tangent is None:
+                        tangent = Tensor._make(np.zeros_like(out._data))
+                    columns[i][j].append(tangent)
+        primals = [forward_ad.unpack_dual(out).primal for out in outs]
+    return is_outputs_tuple, primals, columns
+
+
+def _jacfwd_replayed(func: Callable, inputs: tuple):
+    """The same columns from ONE dual pass that records its ops, then replays
+    only the tangent computations (on arrays) per basis vector.  Valid because
+    the primal computation is the same in every pass; not used (None) when
+    the tangents must carry a graph (an input or a captured tensor requires grad)."""
+    if any(x.requires_grad for x in inputs):
+        return None
+    tape: list = []
+    with forward_ad.dual_level():
+        duals = _fresh_duals(inputs, [Tensor._make(np.zeros_like(x._data)) for x in inputs])
+        forward_ad._tape[0] = tape
+        try:
+            is_outputs_tuple, outs = _as_tuple(func(*duals), "outputs", None)
+        finally:
+            forward_ad._tape[0] = None
+        if any(o._fw is not None and o._fw.requires_grad for o in outs):
+            return None
+        primals = [forward_ad.unpack_dual(out).primal for out in outs]
+    steps, keys = forward_ad._prepare(tape, outs)
+    columns = [[[] for _ in inputs] for _ in outs]
+    for j, (inp, dual) in enumerate(zip(inputs, duals, strict=True)):
+        for k in range(inp.nelement()):
+            tangents = forward_ad._replay(
+                steps, {id(dual): _basis(inp._data.shape, inp._data.dtype, k)})
+            for i, out in enumerate(outs):
+                t = tangents.get(keys[i])
+                columns[i][j].append(Tensor._make(
+                    np.zeros_like(out._data) if t is None else np.asarray(t)))
+    return is_outputs_tuple, primals, columns
 
 
 def hessian(func: Callable, inputs: Tensors, create_graph: bool = False, strict: bool = False,

@@ -69,7 +69,7 @@ def _check_inputs(inputs: tuple) -> None:
                 "or complex. This check will likely fail if all the inputs are not of double "
                 "precision floating point or complex. ", UserWarning, stacklevel=3)
         if _needs_grad(x) and any(s == 0 and n > 1 for s, n in
-                                   zip(x._data.strides, x._data.shape)):
+                                   zip(x._data.strides, x._data.shape, strict=True)):
             raise RuntimeError(
                 f"The {i}th input has a dimension with stride 0. gradcheck only supports "
                 "inputs that are non-overlapping to be able to compute the numerical "
@@ -101,7 +101,7 @@ def _central_difference(func, inputs: tuple, x: Tensor, delta: np.ndarray, eps: 
     finally:
         x._data[...] = orig
     out = []
-    for a, b in zip(before, after):
+    for a, b in zip(before, after, strict=False):
         if a.shape != b.shape:
             raise AssertionError(
                 f"Expected `func` to return outputs with the same shape when inputs are "
@@ -135,7 +135,7 @@ def _vjps(output: Tensor, inputs: list, v: np.ndarray) -> list:
     grads = grad(output, inputs, Tensor._make(v.reshape(output._data.shape)),
                  retain_graph=True, allow_unused=True)
     return [np.zeros(x._data.shape, x._data.dtype) if g is None else g._data
-            for g, x in zip(grads, inputs)]
+            for g, x in zip(grads, inputs, strict=True)]
 
 
 def _analytical_jacobians(output: Tensor, inputs: list, nondet_tol: float) -> list:
@@ -147,7 +147,7 @@ def _analytical_jacobians(output: Tensor, inputs: list, nondet_tol: float) -> li
         for j in range(output.numel()):
             e = np.zeros(output.numel(), output._data.dtype)
             e[j] = 1
-            for jac_i, g in zip(jac, _vjps(output, inputs, e)):
+            for jac_i, g in zip(jac, _vjps(output, inputs, e), strict=True):
                 jac_i[:, j] = g.reshape(-1)
         return jac
 
@@ -157,7 +157,7 @@ def _analytical_jacobians(output: Tensor, inputs: list, nondet_tol: float) -> li
 
 
 def _check_reentrant(first: list, second: list, nondet_tol: float) -> None:
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=True):
         if a.size and np.abs(a - b).max() > nondet_tol:
             raise GradcheckError(
                 "Backward is not reentrant, i.e., running backward with same input and "
@@ -170,14 +170,14 @@ def _forward_ad_jacobians(func, inputs: tuple, directions=None) -> list:
     """``jac[i][k]`` by forward mode: one JVP per element of input ``i`` (or one JVP
     along ``directions[i]`` in fast mode)."""
     try:
-        from . import forward_ad as fwAD
+        from . import forward_ad
     except ImportError:
         raise NotImplementedError(
             "check_forward_ad=True needs minigrad.autograd.forward_ad") from None
 
     diff = [i for i, x in enumerate(inputs) if _needs_grad(x)]
     jacobians = []
-    with fwAD.dual_level():
+    with forward_ad.dual_level():
         for n, i in enumerate(diff):
             x = inputs[i]
             tangents = ([directions[n].reshape(x._data.shape)] if directions is not None
@@ -185,17 +185,17 @@ def _forward_ad_jacobians(func, inputs: tuple, directions=None) -> list:
                               for r in range(x.numel())])
             columns = []
             for t in tangents:
-                args = [fwAD.make_dual(a.detach(), Tensor._make(
+                args = [forward_ad.make_dual(a.detach(), Tensor._make(
                     t if j == i else np.zeros(a._data.shape, a._data.dtype)))
                         if j in diff else a for j, a in enumerate(inputs)]
                 outs = [o for o in _as_tuple(func(*args)) if _is_float(o)]
-                columns.append([_tangent(fwAD, o) for o in outs])
+                columns.append([_tangent(forward_ad, o) for o in outs])
             jacobians.append([np.stack([c[k] for c in columns]) for k in range(len(columns[0]))])
     return jacobians
 
 
-def _tangent(fwAD, o: Tensor) -> np.ndarray:
-    primal, tangent = fwAD.unpack_dual(o)
+def _tangent(forward_ad, o: Tensor) -> np.ndarray:
+    primal, tangent = forward_ad.unpack_dual(o)
     if tangent is None:
         return np.zeros(o.numel(), o._data.dtype)
     return np.array(tangent._data, dtype=o._data.dtype).reshape(-1)
@@ -267,7 +267,7 @@ def _slow_gradcheck(func, inputs, func_out, outputs, eps, rtol, atol, nondet_tol
                     raise GradcheckError(_mismatch(a, n, i, j, forward_ad=True))
         return
     diff_inputs = [x for x in inputs if _needs_grad(x)]
-    for i, (o, k) in enumerate(zip(outputs, keep)):
+    for i, (o, k) in enumerate(zip(outputs, keep, strict=True)):
         analytical = _analytical_jacobians(o, diff_inputs, nondet_tol)
         for j, a in enumerate(analytical):
             n = numerical[j][k]
@@ -290,14 +290,14 @@ def _fast_gradcheck(func, inputs, func_out, outputs, eps, rtol, atol, nondet_tol
                                      for o in outputs]
     float_out = [o for o in func_out if _is_float(o)]
     numerical = []  # numerical[j][k] = J u (or v^T J u), input j, output k
-    for i, u in zip(diff, all_u):
+    for i, u in zip(diff, all_u, strict=True):
         x = inputs[i]
         ju = _central_difference(func, inputs, x, (u * eps).reshape(x._data.shape), eps)
         if all_v is None:
             numerical.append(ju)
         else:
-            numerical.append([np.sum(v * j) for v, j in zip(all_v, (
-                j for j, o in zip(ju, float_out) if o.requires_grad))])
+            ju = [j for j, o in zip(ju, float_out, strict=True) if o.requires_grad]
+            numerical.append([np.sum(v * j) for v, j in zip(all_v, ju, strict=True)])
     if not outputs:
         if any(np.abs(j).max() > nondet_tol for per_input in numerical for j in per_input
                if j.size):
@@ -309,10 +309,10 @@ def _fast_gradcheck(func, inputs, func_out, outputs, eps, rtol, atol, nondet_tol
     else:
         diff_inputs = [inputs[i] for i in diff]
         analytical = [[] for _ in diff]
-        for o, v in zip(outputs, all_v):
+        for o, v in zip(outputs, all_v, strict=True):
             first = _vjps(o, diff_inputs, v)
             _check_reentrant(first, _vjps(o, diff_inputs, v), nondet_tol)
-            for j, (vj, u) in enumerate(zip(first, all_u)):
+            for j, (vj, u) in enumerate(zip(first, all_u, strict=True)):
                 analytical[j].append(np.dot(vj.reshape(-1), u))
     for j, per_input in enumerate(numerical):
         for k, n in enumerate(per_input):
@@ -361,7 +361,7 @@ def _check_backward_mul_by_grad_output(outputs: tuple, inputs: tuple) -> None:
     diff_inputs = [x for x in inputs if _needs_grad(x)]
     zeros = [Tensor._make(np.zeros(o._data.shape, o._data.dtype)) for o in outputs]
     grads = grad(outputs, diff_inputs, zeros, allow_unused=True)
-    for g, x in zip(grads, diff_inputs):
+    for g, x in zip(grads, diff_inputs, strict=True):
         if g is None:
             continue
         if np.any(g._data != 0):

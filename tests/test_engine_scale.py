@@ -1,0 +1,114 @@
+"""The engine at scale: deep graphs back-propagate without recursion, shared
+subgraphs get exact gradients, and a backward pass frees what it used."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import weakref
+
+import numpy as np
+import pytest
+
+import minigrad
+
+
+def test_million_op_chain_backpropagates_without_recursion_error():
+    x = minigrad.tensor([0.0], dtype=minigrad.float64, requires_grad=True)
+    y = x
+    for _ in range(1_000_000):
+        y = y + 1.0
+    assert sys.getrecursionlimit() < 1_000_000  # so recursion would have failed
+    y.sum().backward()
+    assert y.item() == 1_000_000.0
+    assert x.grad.tolist() == [1.0]
+
+
+def test_long_chain_of_multiplications_gives_the_product_of_the_factors():
+    x = minigrad.tensor(1.0, dtype=minigrad.float64, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0000001
+    y.backward()
+    assert x.grad.item() == pytest.approx(1.0000001 ** 100_000, rel=1e-9)
+
+
+def test_repeated_diamond_gives_exact_gradient():
+    # y = a + b with a = x * 1 and b = x * 1: each diamond doubles the gradient;
+    # 10,000 of them in a row, halved back each time, must give exactly 1.
+    x = minigrad.tensor([3.0], dtype=minigrad.float64, requires_grad=True)
+    y = x
+    for _ in range(10_000):
+        a = y * 1.0
+        b = y * 1.0
+        y = (a + b) * 0.5
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0]
+    assert y.tolist() == [3.0]
+
+
+def test_diamond_fan_out_counts_every_path():
+    # y = x * x, repeated 30 times on one tensor: d(x^(2^30))/dx, in float64 at x = 1
+    # gives 2^30 exactly (every path of the fan-out is counted once).
+    x = minigrad.tensor(1.0, dtype=minigrad.float64, requires_grad=True)
+    y = x
+    for _ in range(30):
+        y = y * y
+    y.backward()
+    assert x.grad.item() == 2.0**30
+
+
+def test_wide_fan_out_into_one_leaf_sums_every_use():
+    x = minigrad.tensor([2.0], requires_grad=True)
+    total = x * 0.0
+    for k in range(1, 2_001):
+        total = total + x * float(k)
+    total.sum().backward()
+    assert x.grad.tolist() == [2_001 * 2_000 / 2]
+
+
+def test_graph_is_freed_after_backward():
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 2.0).exp()
+    node = weakref.ref(y.grad_fn)
+    mul_node = weakref.ref(y.grad_fn.next_functions[0][0])
+    saved = weakref.ref(y.grad_fn.next_functions[0][0]._args[0])  # x, saved by mul
+    y.sum().backward()
+    del y
+    gc.collect()
+    assert node() is None
+    assert mul_node() is None
+    assert saved() is x  # the leaf itself lives on, of course
+
+
+def test_backward_releases_saved_arrays_even_while_the_output_lives():
+    x = minigrad.tensor(np.ones(1000), requires_grad=True)
+    h = x * 3.0
+    y = h.sin()
+    y.sum().backward()
+    assert y.grad_fn._args is None and y.grad_fn._ans is None
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.sum().backward()
+
+
+def test_deep_graph_is_freed_without_recursion_when_dropped():
+    x = minigrad.tensor([1.0], requires_grad=True)
+    y = x
+    for _ in range(200_000):
+        y = y.exp().log()
+    first = weakref.ref(x.exp().log().grad_fn)  # a node nobody keeps
+    last = weakref.ref(y.grad_fn)
+    del y  # freeing a 400,000-node chain must not overflow the C stack
+    gc.collect()
+    assert first() is None and last() is None
+
+
+def test_retain_graph_allows_a_second_backward_on_a_deep_chain():
+    x = minigrad.tensor([0.5], dtype=minigrad.float64, requires_grad=True)
+    y = x
+    for _ in range(10_000):
+        y = y.sin() + 0.0
+    y.sum().backward(retain_graph=True)
+    first = x.grad.clone()
+    y.sum().backward()
+    assert x.grad.tolist() == [2 * first.item()]

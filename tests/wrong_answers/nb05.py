@@ -1,0 +1,115 @@
+"""Plausible wrong answers for lesson 5 (the scalar engine).
+
+The Scalar class is long, so its wrong versions are the instructor's cell with one rule
+changed (taken from the lesson source, so they stay in step with it)."""
+
+from pathlib import Path
+
+from notebooks.build import parse
+
+_SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "src" / "nb05_reverse_mode.py"
+_CELLS = {cid: body for kind, cid, body in parse(_SOURCE.read_text()) if kind == "answer"}
+
+
+def _scalar_with(old: str, new: str) -> str:
+    code = _CELLS["nb05.Scalar"]
+    assert code.count(old) == 1, old
+    return code.replace(old, new)
+
+
+WRONG = {
+    "nb05.Scalar": {
+        "the a + a bug (= instead of +=)": _scalar_with(
+            "            self.grad += out.grad\n            other.grad += out.grad",
+            "            self.grad = out.grad\n            other.grad = out.grad"),
+        "mul rule not swapped": _scalar_with(
+            "            self.grad += other.data * out.grad\n"
+            "            other.grad += self.data * out.grad",
+            "            self.grad += self.data * out.grad\n"
+            "            other.grad += other.data * out.grad"),
+        "tanh rule forgets the upstream gradient": _scalar_with(
+            "self.grad += (1 - out.data**2) * out.grad", "self.grad += 1 - out.data**2"),
+        "pow rule uses k * x**k": _scalar_with(
+            "self.grad += k * self.data ** (k - 1) * out.grad",
+            "self.grad += k * self.data**k * out.grad"),
+        "log rule multiplies by x": _scalar_with(
+            "self.grad += out.grad / self.data", "self.grad += out.grad * self.data"),
+    },
+    "nb05.topological_sort": {
+        "no visited set (a node once per path)": (
+            "def topological_sort(root):\n"
+            "    order = []\n"
+            "    def visit(v):\n"
+            "        for p in v._prev:\n"
+            "            visit(p)\n"
+            "        order.append(v)\n"
+            "    visit(root)\n"
+            "    return order\n"),
+        "pre-order (node before its parents)": (
+            "def topological_sort(root):\n"
+            "    order, seen = [], set()\n"
+            "    def visit(v):\n"
+            "        if id(v) not in seen:\n"
+            "            seen.add(id(v))\n"
+            "            order.append(v)\n"
+            "            for p in v._prev:\n"
+            "                visit(p)\n"
+            "    visit(root)\n"
+            "    return order\n"),
+        "breadth-first by distance from the root, reversed": (
+            "def topological_sort(root):\n"
+            "    order, seen, todo = [], set(), [root]\n"
+            "    while todo:\n"
+            "        v = todo.pop(0)\n"
+            "        if id(v) not in seen:\n"
+            "            seen.add(id(v))\n"
+            "            order.append(v)\n"
+            "            todo.extend(v._prev)\n"
+            "    return order[::-1]\n"),
+    },
+    "nb05.backward": {
+        "forgets to seed the output with 1": (
+            "def backward(self):\n"
+            "    for v in reversed(topological_sort(self)):\n"
+            "        v._backward()\n"
+            "Scalar.backward = backward\n"),
+        "forward (not reverse) topological order": (
+            "def backward(self):\n"
+            "    self.grad = 1.0\n"
+            "    for v in topological_sort(self):\n"
+            "        v._backward()\n"
+            "Scalar.backward = backward\n"),
+        "recursion without an order": (
+            "def backward(self):\n"
+            "    self.grad = 1.0\n"
+            "    def go(v):\n"
+            "        v._backward()\n"
+            "        for p in v._prev:\n"
+            "            go(p)\n"
+            "    go(self)\n"
+            "Scalar.backward = backward\n"),
+        "calls minigrad's autograd": (
+            "import minigrad\n"
+            "def backward(self):\n"
+            "    self.grad = 1.0\n"
+            "    for v in reversed(topological_sort(self)):\n"
+            "        v._backward()\n"
+            "    minigrad.tensor(1.0, requires_grad=True).backward()\n"
+            "Scalar.backward = backward\n"),
+    },
+    "nb05.failing_expression": {
+        "no value used twice": (
+            "def failing_expression(S):\n"
+            "    a, b = S(2.0), S(-3.0)\n"
+            "    return [a, b], a * b + 1\n"),
+        "a + a: exposes overwriting only": (
+            "def failing_expression(S):\n"
+            "    a = S(2.0)\n"
+            "    return [a], a + a\n"),
+        "builds with its own Scalar, not S": (
+            "def failing_expression(S):\n"
+            "    a, b = Scalar(2.0), Scalar(-3.0)\n"
+            "    u = a * b\n"
+            "    return [a, b], u * u\n"),
+    },
+}
