@@ -79,6 +79,8 @@ def encode(answer):
         return None
     if isinstance(answer, bool):
         return bool(answer)
+    if isinstance(answer, str):
+        return str(answer)[:1000]
     if type(answer).__name__ == "Tensor" or hasattr(answer, "detach"):
         answer = answer.detach().numpy() if hasattr(answer, "detach") else answer
     if isinstance(answer, (list, tuple)):
@@ -147,7 +149,8 @@ TEST_FUNCTIONS.update({
 
 def build_chain(x, ops: list[str], grad: bool = True):
     """y = a chain of ``ops`` applied to ``x`` (nb07's tape_size): "sin", "tanh",
-    "scale", "add_x" (reuses the leaf), "square" (y * y: two edges to one node)."""
+    "scale", "add_x" (reuses the leaf), "square" (y * y: two edges to one node),
+    "fork" (sin(y) * cos(y): two branches that meet again)."""
     import minigrad
 
     with minigrad.set_grad_enabled(grad):
@@ -163,6 +166,8 @@ def build_chain(x, ops: list[str], grad: bool = True):
                 y = y + x
             elif op == "square":
                 y = y * y
+            elif op == "fork":
+                y = y.sin() * y.cos()
             else:
                 raise ValueError(f"unknown op {op!r}")
     return y
@@ -249,7 +254,7 @@ def nb09_hvp(namespace: dict, name: str, x, v):
 
 
 #: An HVP by grad of grad costs a few times f; a Hessian built first costs n times more.
-NB09_HVP_BUDGET = 12
+NB09_HVP_BUDGET = 15
 
 
 # Drivers: nb05-nb06 ----------------------------------------------------------------------
@@ -284,24 +289,6 @@ def nb05_build(make: Callable, leaves, program) -> tuple[list, object]:
     return nodes[: len(leaves)], nodes[-1]
 
 
-def nb05_backprop(root, seed: float = 1.0) -> None:
-    """Back-propagate through any ``_prev``/``_backward`` graph (used to test the local
-    rules on their own, before a student's ``backward`` exists)."""
-    order, seen = [], set()
-    stack = [(root, False)]
-    while stack:  # iterative depth-first search: post-order is a topological order
-        v, done = stack.pop()
-        if done:
-            order.append(v)
-        elif id(v) not in seen:
-            seen.add(id(v))
-            stack.append((v, True))
-            stack.extend((p, False) for p in v._prev)
-    root.grad = seed
-    for v in reversed(order):
-        v._backward()
-
-
 @driver
 def nb05_local_rule(namespace: dict, op: str, x: float, y: float, g: float, same: bool):
     """One primitive of the student's ``Scalar``: its value and the gradients it sends to
@@ -311,7 +298,8 @@ def nb05_local_rule(namespace: dict, op: str, x: float, y: float, g: float, same
     a = S(x)
     b = (a if same else S(y)) if arity == 2 else y
     out = apply(a, b)
-    nb05_backprop(out, g)
+    out.grad = g
+    out._backward()  # one step: this operation's rule alone
     return [out.data, a.grad] + ([b.grad] if arity == 2 else [])
 
 
@@ -326,17 +314,14 @@ class Nb05Node:
 @driver
 def nb05_toposort(namespace: dict, parents: list):
     """The student's ``topological_sort`` on a DAG given as parent lists (the last node is
-    the root): which nodes it lists, and how many edges it puts in the wrong order."""
+    the root): the nodes it lists, in its order (-1 for anything that is not a node).
+    Whether that order is right is decided by the grader."""
     nodes: list[Nb05Node] = []
     for ps in parents:
         nodes.append(Nb05Node(len(nodes), [nodes[p] for p in ps]))
     order = namespace["topological_sort"](nodes[-1])
     index = {id(n): n.k for n in nodes}
-    listed = [index.get(id(v), -1) for v in order]
-    position = {k: i for i, k in enumerate(listed)}
-    late = sum(1 for n in nodes if n.k in position for p in n._prev
-               if position.get(p.k, len(listed)) > position[n.k])
-    return {"nodes": sorted(listed), "parents_after_child": late}
+    return [index.get(id(v), -1) for v in list(order)[:10_000]]
 
 
 @driver
@@ -347,113 +332,85 @@ def nb05_expression(namespace: dict, leaves, program):
     return [x.grad for x in xs]
 
 
-class Nb05Scalar:
-    """A correct scalar engine, and two classic bugs to switch on (``bug``)."""
+def nb05_tracer() -> tuple[type, list]:
+    """A stand-in for an engine class S that records how an expression is built.
 
-    bug = ""  # "overwrite": rules assign instead of adding; "no_topological_order"
+    ``failing_expression(S)`` is called with it; the recorded steps (plain data) are
+    replayed by the grader in a correct and in a buggy engine.  The tracer computes
+    values (so code may look at ``.data``) but no gradients.
+    """
+    steps: list = []
 
-    def __init__(self, data, _prev=()):
-        self.data, self.grad, self._prev = float(data), 0.0, tuple(_prev)
-        self._backward = lambda: None
+    class Traced:
+        def __init__(self, data, _step=None):
+            self.data, self.grad, self._prev = float(data), 0.0, ()
+            self.k = len(steps)
+            steps.append(_step or ["leaf", float(data)])
 
-    def _send(self, v, g: float) -> None:
-        v.grad = g if self.bug == "overwrite" else v.grad + g
+        def _op(self, name, value, *operands):
+            refs = [o.k if isinstance(o, Traced) else Traced(o, ["const", float(o)]).k
+                    for o in operands]
+            return Traced(value, [name, refs])
 
-    def _lift(self, other):
-        return other if isinstance(other, Nb05Scalar) else type(self)(other)
+        def __add__(self, o):
+            return self._op("add", self.data + _data(o), self, o)
 
-    def _unary(self, value: float, local: float):
-        out = type(self)(value, (self,))
-        out._backward = lambda: self._send(self, local * out.grad)
-        return out
+        def __radd__(self, o):
+            return self._op("add", _data(o) + self.data, o, self)
 
-    def __add__(self, other):
-        other = self._lift(other)
-        out = type(self)(self.data + other.data, (self, other))
+        def __mul__(self, o):
+            return self._op("mul", self.data * _data(o), self, o)
 
-        def _backward():
-            self._send(self, out.grad)
-            self._send(other, out.grad)
-        out._backward = _backward
-        return out
+        def __rmul__(self, o):
+            return self._op("mul", _data(o) * self.data, o, self)
 
-    def __mul__(self, other):
-        other = self._lift(other)
-        out = type(self)(self.data * other.data, (self, other))
+        def __sub__(self, o):
+            return self._op("sub", self.data - _data(o), self, o)
 
-        def _backward():
-            self._send(self, other.data * out.grad)
-            self._send(other, self.data * out.grad)
-        out._backward = _backward
-        return out
+        def __rsub__(self, o):
+            return self._op("sub", _data(o) - self.data, o, self)
 
-    def __pow__(self, k: float):
-        return self._unary(self.data**k, k * self.data ** (k - 1))
+        def __truediv__(self, o):
+            return self._op("div", self.data / _data(o), self, o)
 
-    def exp(self):
-        return self._unary(math.exp(self.data), math.exp(self.data))
+        def __rtruediv__(self, o):
+            return self._op("div", _data(o) / self.data, o, self)
 
-    def log(self):
-        return self._unary(math.log(self.data), 1 / self.data)
+        def __pow__(self, k):
+            return self._op("pow", self.data ** float(k), self, float(k))
 
-    def tanh(self):
-        t = math.tanh(self.data)
-        return self._unary(t, 1 - t * t)
+        def __neg__(self):
+            return self._op("neg", -self.data, self)
 
-    def relu(self):
-        return self._unary(max(self.data, 0.0), float(self.data > 0))
+        def exp(self):
+            return self._op("exp", math.exp(self.data), self)
 
-    def __neg__(self):
-        return self * -1
+        def log(self):
+            return self._op("log", math.log(self.data), self)
 
-    def __sub__(self, other):
-        return self + (-self._lift(other))
+        def tanh(self):
+            return self._op("tanh", math.tanh(self.data), self)
 
-    def __truediv__(self, other):
-        return self * self._lift(other) ** -1
+        def relu(self):
+            return self._op("relu", max(self.data, 0.0), self)
 
-    def __radd__(self, other):
-        return self + other
-
-    def __rmul__(self, other):
-        return self * other
-
-    def __rsub__(self, other):
-        return self._lift(other) - self
-
-    def __rtruediv__(self, other):
-        return self._lift(other) / self
-
-    def backward(self) -> None:
-        if self.bug != "no_topological_order":
-            nb05_backprop(self)
-            return
-        self.grad = 1.0
-
-        def visit(v):  # each node passes on its grad once per path: no waiting, no order
-            v._backward()
-            for p in v._prev:
-                visit(p)
-        visit(self)
+    return Traced, steps
 
 
-def nb05_engine(bug: str = "") -> type:
-    """A Scalar class with the given bug ("", "overwrite" or "no_topological_order")."""
-    return type("BuggyScalar" if bug else "Scalar", (Nb05Scalar,), {"bug": bug})
+def _data(o) -> float:
+    return o.data if hasattr(o, "data") else float(o)
 
 
 @driver
 def nb05_find_the_bug(namespace: dict, bug: str):
-    """Does the student's expression make the buggy engine disagree with a correct one?"""
-    grads = []
-    for engine in (nb05_engine(), nb05_engine(bug)):
-        leaves, out = namespace["failing_expression"](engine)
-        if not isinstance(out, engine):
-            raise TypeError("failing_expression(S) must build its expression with S")
-        out.backward()
-        grads.append(np.array([float(x.grad) for x in leaves]))
-    right, buggy = grads
-    return bool(np.any(np.abs(right - buggy) > 1e-9 * (1 + np.abs(right))))
+    """The expression the student's ``failing_expression(S)`` builds, as recorded steps.
+    (The grader replays it in a correct engine and in one with ``bug``.)"""
+    S, steps = nb05_tracer()
+    leaves, out = namespace["failing_expression"](S)
+    if not isinstance(out, S) or not all(isinstance(x, S) for x in leaves):
+        raise AnswerError("failing_expression(S) must build its expression with S and "
+                          "return (leaves, output)")
+    return {"steps": steps[:500], "leaves": [x.k for x in leaves], "out": out.k}
 
 
 # nb06: vector functions for jacobian_rev (they take and return 1-D minigrad tensors).

@@ -128,9 +128,122 @@ def bars(labels: Sequence[str], values: Sequence[float], *, ylabel: str = "",
 
 # nb02 ------------------------------------------------------------------------------------
 
+def directional_slice(f: Callable, x, v, slope: float, *, span: float = 1.0,
+                      title: str | None = None) -> None:
+    """The 1-D slice t -> f(x + t v) and its tangent line at t = 0, of slope grad f . v."""
+    x, v = np.asarray(x, dtype=float), np.asarray(v, dtype=float)
+    ts = np.linspace(-span, span, 201)
+    values = [f(x + t * v) for t in ts]
+    f0 = f(x)
+    fig, ax = plt.subplots(figsize=(6.0, 3.8))
+    ax.plot(ts, values, color=COLORS[0], label="slice  t -> f(x + t v)")
+    ax.plot(ts, f0 + slope * ts, "--", color=COLORS[1],
+            label=f"tangent, slope grad f . v = {slope:.3g}")
+    ax.plot([0], [f0], "ko", ms=5)
+    ax.set_xlabel("t")
+    ax.set_ylabel("f(x + t v)")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    _finish(fig, title)
+
+
 # nb03 ------------------------------------------------------------------------------------
 
+def trace_graph(tensor, *, params: dict | None = None, labels: dict | None = None,
+                title: str | None = None) -> None:
+    """The graph below a minigrad tensor (read by minigrad.viz.graph_layout), drawn like
+    CS231n's circuits: each box shows its value (green, above) and, after a backward
+    pass, its gradient (red, below).  ``params`` names the leaves; ``labels`` names
+    intermediate tensors (call ``retain_grad()`` on them to see their gradients)."""
+    from minigrad.viz import graph_layout
+
+    layout = graph_layout(tensor, params)
+    names = {id(t): n for n, t in (labels or {}).items()}
+    boxes = {}
+    for n in layout.nodes:
+        value, grad, name = n.value, n.grad, n.name
+        kept = getattr(n.ref, "_retains", None) if n.kind == "op" else None
+        t = kept() if kept is not None else None
+        if t is not None:  # an intermediate we hold: its value and gradient
+            value = t._data
+            grad = None if t._grad is None else t._grad._data
+            name = f"{names.get(id(t), '')} {n.name}".strip()
+        if n.kind == "output":  # its gradient is the seed 1, once backward has run
+            done = any(m.kind == "leaf" and m.grad is not None for m in layout.nodes)
+            grad = 1.0 if done else None
+        boxes[n.id] = (name, value, grad)
+    # Columns by the longest path from the inputs, so every edge points right and a long
+    # edge never runs behind a box of its own column.
+    inputs = {n.id: [s for s, d in layout.edges if d == n.id] for n in layout.nodes}
+    col: dict[int, int] = {}
+
+    def column(i: int) -> int:
+        if i not in col:
+            col[i] = 1 + max((column(j) for j in inputs[i]), default=-1)
+        return col[i]
+
+    rows: dict[int, list[int]] = {}
+    for n in sorted(layout.nodes, key=lambda n: n.order):
+        rows.setdefault(column(n.id), []).append(n.id)
+    y: dict[int, float] = {}
+    for c in sorted(rows):
+        if c > 0:  # barycentre of the inputs keeps edges short and uncrossed
+            rows[c].sort(key=lambda i: np.mean([y[j] for j in inputs[i]]))
+        for k, i in enumerate(rows[c]):
+            y[i] = k - (len(rows[c]) - 1) / 2
+    height = max(len(r) for r in rows.values())
+    fig, ax = plt.subplots(figsize=(2.0 * len(rows) + 0.6, 1.5 * height + 0.8))
+    ax.set_axis_off()
+    ax.set_xlim(-0.7, 2.0 * (len(rows) - 1) + 0.7)
+    ax.set_ylim(-height / 2 - 0.15, height / 2 + 0.15)
+    fmt = "{:.4g}".format
+    texts = {}
+    for i, (name, value, grad) in boxes.items():
+        x0, y0 = 2.0 * col[i], -1.5 * y[i] * 0.75
+        texts[i] = ax.text(x0, y0, name, ha="center", va="center", fontsize=9, zorder=3,
+                           family="monospace",
+                           bbox=dict(boxstyle="round,pad=0.35", facecolor="#f7f7f7",
+                                     edgecolor="0.3"))
+        if value is not None and np.size(value) == 1:
+            ax.text(x0, y0 + 0.2, fmt(float(value)), ha="center", va="bottom",
+                    color="#2ca02c", fontsize=9, zorder=3)
+        if grad is not None and np.size(grad) == 1:
+            ax.text(x0, y0 - 0.2, fmt(float(grad)), ha="center", va="top",
+                    color="#d62728", fontsize=9, zorder=3)
+    for src, dst in layout.edges:
+        ax.annotate("", xy=(0, 0.5), xycoords=texts[dst], xytext=(1, 0.5),
+                    textcoords=texts[src], zorder=1,
+                    arrowprops=dict(arrowstyle="-|>", color="0.4", shrinkA=4, shrinkB=4))
+    ax.text(0.0, 1.0, "value", color="#2ca02c", transform=ax.transAxes, va="top")
+    ax.text(0.0, 0.93, "gradient d(output)/d(box)", color="#d62728",
+            transform=ax.transAxes, va="top")
+    _finish(fig, title)
+
+
 # nb04 ------------------------------------------------------------------------------------
+
+def iterates_and_derivatives(x, iterates: Sequence, tangents: Sequence, *, limit: Callable,
+                             dlimit: Callable, first: int = 1, title: str | None = None) -> None:
+    """Two panels: iterates t_k(x) of a loop and their derivatives dt_k/dx (from dual
+    numbers), converging to the dashed limits (e.g. sqrt x and 1 / (2 sqrt x))."""
+    x = np.asarray(x, dtype=float)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 4.0))
+    shades = plt.cm.viridis(np.linspace(0.15, 0.85, len(iterates)))
+    for k, (t, dt, c) in enumerate(zip(iterates, tangents, shades, strict=True),
+                                     start=first):
+        left.plot(x, t, color=c, label=f"k = {k}")
+        right.plot(x, dt, color=c, label=f"k = {k}")
+    left.plot(x, limit(x), "k--", lw=1.5, label="limit")
+    right.plot(x, dlimit(x), "k--", lw=1.5, label="derivative of the limit")
+    left.set_title("iterates $t_k(x)$")
+    right.set_title("tangents $dt_k/dx$ (dual numbers)")
+    for ax in (left, right):
+        ax.set_xlabel("x")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    right.set_ylim(0, max(1.2, float(np.max(dlimit(x[x > 0.5])))))
+    _finish(fig, title)
+
 
 # nb05 ------------------------------------------------------------------------------------
 
@@ -152,28 +265,30 @@ def backprop_filmstrip(names: Sequence[str], data: Sequence[float],
     rows: dict[int, list[int]] = {}
     for i in range(n):
         rows.setdefault(layer[i], []).append(i)
-    pos = {i: (layer[i] * 2.6, (len(r) - 1) / 2 - r.index(i)) * 1.0
+    pos = {i: (layer[i] * 2.6, 1.3 * ((len(r) - 1) / 2 - r.index(i)))
            for r in rows.values() for i in r}
-    pos = {i: (x, 1.3 * y) for i, (x, y) in pos.items()}
     count = len(frames)
     nrows = -(-count // cols)
-    fig, axes = plt.subplots(nrows, cols, figsize=(4.3 * cols, 3.0 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, cols, figsize=(5.0 * cols, 3.4 * nrows), squeeze=False)
     for ax in axes.flat[count:]:
         ax.set_axis_off()
-    for ax, (caption, current, contributions) in zip(axes.flat, frames):
+    for ax, (caption, current, contributions) in zip(axes.flat, frames, strict=False):
         ax.set_axis_off()
         ax.set_xlim(-1.2, 2.6 * max(layer) + 1.2)
         spread = max(len(r) for r in rows.values())
-        ax.set_ylim(-0.85 * spread - 0.4, 0.85 * spread + 0.4)
+        ax.set_ylim(-0.85 * spread - 0.5, 0.85 * spread + 1.0)
         seen: dict[tuple[int, int], int] = {}
         for p, c in edges:
             k = seen[(p, c)] = seen.get((p, c), -1) + 1
             hot = c == current
+            # a repeated edge (a + a) or one that skips a column bends, so it does not hide
+            # behind the nodes in between
+            rad = 0.35 * k + (0.45 if layer[c] - layer[p] > 1 else 0.0)
             ax.annotate("", xy=pos[c], xytext=pos[p],
                         arrowprops=dict(arrowstyle="-|>", lw=2.2 if hot else 1.0,
                                         color="#d62728" if hot else "0.55",
-                                        shrinkA=24, shrinkB=24,
-                                        connectionstyle=f"arc3,rad={0.35 * k}"))
+                                        shrinkA=26, shrinkB=26,
+                                        connectionstyle=f"arc3,rad={-rad}"))
         for i in range(n):
             got = contributions[i]
             if not got:
@@ -194,6 +309,33 @@ def backprop_filmstrip(names: Sequence[str], data: Sequence[float],
 
 # nb06 ------------------------------------------------------------------------------------
 
+def jacobian_row_column(matrix, row: int, col: int, *, title: str | None = None) -> None:
+    """A Jacobian as a colour map with one row outlined (what one VJP, one reverse pass,
+    computes) and one column (what one JVP, one forward pass, computes)."""
+    from matplotlib.patches import Rectangle
+
+    m = np.asarray(matrix, dtype=float)
+    lim = np.abs(m).max() or 1.0
+    fig, ax = plt.subplots(figsize=(7.4, 5.0))
+    im = ax.imshow(m, cmap="RdBu_r", vmin=-lim, vmax=lim)
+    fig.colorbar(im, ax=ax, shrink=0.8, location="left", pad=0.14)  # the right is for labels
+    rows, cols = m.shape
+    ax.add_patch(Rectangle((-0.5, row - 0.5), cols, 1, fill=False, lw=3, ec=COLORS[0]))
+    ax.add_patch(Rectangle((col - 0.5, -0.5), 1, rows, fill=False, lw=3, ec=COLORS[2]))
+    ax.annotate(f"row {row}: one VJP\n(one reverse pass, v = e_{row})", xy=(cols - 0.5, row),
+                xytext=(cols + 0.8, row), color=COLORS[0], va="center", fontsize=9,
+                arrowprops=dict(arrowstyle="->", color=COLORS[0]), annotation_clip=False)
+    ax.annotate(f"column {col}: one JVP\n(one forward pass, v = e_{col})",
+                xy=(col, rows - 0.5), xytext=(col, rows + 2.3), color=COLORS[2],
+                ha="center", va="top", fontsize=9,
+                arrowprops=dict(arrowstyle="->", color=COLORS[2]), annotation_clip=False)
+    ax.set_xticks(range(cols))
+    ax.set_yticks(range(rows))
+    ax.set_xlabel("input j")
+    ax.set_ylabel("output i")
+    _finish(fig, title)
+
+
 # nb07 ------------------------------------------------------------------------------------
 
 def mode_costs(ns, series: dict[str, Sequence[float]], cost_f: Sequence[float], *,
@@ -203,7 +345,7 @@ def mode_costs(ns, series: dict[str, Sequence[float]], cost_f: Sequence[float], 
     fig, (ax, plane) = plt.subplots(1, 2, figsize=(10.5, 4.2),
                                     gridspec_kw={"width_ratios": [1.5, 1]})
     ns = np.asarray(ns, dtype=float)
-    for (label, ys), color in zip(series.items(), COLORS):
+    for (label, ys), color in zip(series.items(), COLORS, strict=False):
         ax.loglog(ns, np.asarray(ys, dtype=float), "o-", ms=4, label=label, color=color)
     ax.loglog(ns, np.asarray(cost_f, dtype=float), "k--", label="cost of f itself")
     ax.set_xlabel("input dimension n")
@@ -228,7 +370,7 @@ def mode_costs(ns, series: dict[str, Sequence[float]], cost_f: Sequence[float], 
 def tape_growth(depths, sizes: dict[str, Sequence[float]], *, title: str | None = None) -> None:
     """Nodes kept for the backward pass against the depth of a chain."""
     fig, ax = plt.subplots(figsize=(6.0, 3.8))
-    for (label, ys), color in zip(sizes.items(), COLORS):
+    for (label, ys), color in zip(sizes.items(), COLORS, strict=False):
         ax.plot(depths, ys, "o-", ms=3, label=label, color=color)
     ax.set_xlabel("number of operations (depth of the chain)")
     ax.set_ylabel("graph nodes kept")
@@ -239,4 +381,43 @@ def tape_growth(depths, sizes: dict[str, Sequence[float]], *, title: str | None 
 
 # nb08 ------------------------------------------------------------------------------------
 
+def loss_curves(series: dict[str, Sequence[float]], *, styles: dict[str, str] | None = None,
+                title: str | None = None) -> None:
+    """Training losses against the step on a log scale; ``styles`` gives a line style per
+    label (e.g. a dashed curve that overlays a solid one)."""
+    fig, ax = plt.subplots(figsize=(6.6, 4.0))
+    for (label, ys), color in zip(series.items(), COLORS, strict=False):
+        style = (styles or {}).get(label, "-")
+        ax.semilogy(np.arange(len(ys)), np.asarray(ys, dtype=float), style, color=color,
+                    lw=2.4 if style == "-" else 1.6, label=label)
+    ax.set_xlabel("step")
+    ax.set_ylabel("training loss")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    _finish(fig, title)
+
+
 # nb09 ------------------------------------------------------------------------------------
+
+def newton_picture(f: Callable, df: Callable, d2f: Callable, x0: float, *, xlim=(-3, 3),
+                   title: str | None = None) -> None:
+    """A function, its second-order Taylor model at x0, and the Newton step to the
+    model's minimum."""
+    xs = np.linspace(*xlim, 300)
+    model = f(x0) + df(x0) * (xs - x0) + 0.5 * d2f(x0) * (xs - x0) ** 2
+    x1 = x0 - df(x0) / d2f(x0)
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    ax.plot(xs, f(xs), color=COLORS[0], lw=2, label="f")
+    ax.plot(xs, model, "--", color=COLORS[1], label="quadratic model at x0")
+    ax.plot([x0], [f(x0)], "o", color="k")
+    ax.plot([x1], [f(x0) + df(x0) * (x1 - x0) + 0.5 * d2f(x0) * (x1 - x0) ** 2], "*",
+            ms=12, color=COLORS[1], label="minimum of the model")
+    ax.axvline(x1, color="gray", ls=":", lw=1)
+    ax.annotate("", xy=(x1, f(x1)), xytext=(x0, f(x0)),
+                arrowprops={"arrowstyle": "->", "color": COLORS[2], "lw": 1.5})
+    ax.set_ylim(min(f(xs).min(), model.min()) - 0.2, f(xs).max() + 0.2)
+    ax.set_xlabel("x")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    _finish(fig, title)
+

@@ -48,6 +48,10 @@ class Exercise:
     hint: str = ""
     mistakes: list = field(default_factory=list)  # (hint, reference of a typical mistake)
     signature: str = ""  # how the call reads in messages, e.g. "central_difference(f, x, h)"
+    # When many answers are right (an order, an expression with a property), ``accept``
+    # judges instead of comparing with ``reference``: accept(*args, answer) -> None when
+    # right, else the reason.  ``reference`` then only shows one right answer.
+    accept: Callable | None = None
 
     @property
     def notebook(self) -> str:
@@ -134,7 +138,13 @@ def judge(ex: Exercise, args: list, received, *, status: str = "ok", error: str 
             return Verdict(False, status, f"{call} {what} on input {shown}.")
         return Verdict(False, "error", f"{call} raised {error}: {message}\n  input:    {shown}")
     want = expected(ex, args)
-    problem = difference(want, received, ex.rtol, ex.atol)
+    if ex.accept is not None:
+        try:
+            problem = ex.accept(*[drivers.decode(a) for a in args], received)
+        except Exception as exc:  # noqa: BLE001 (a malformed answer is simply not right)
+            problem = f"the answer cannot be used ({type(exc).__name__}: {exc})"
+    else:
+        problem = difference(want, received, ex.rtol, ex.atol)
     if problem is None:
         return Verdict(True, "pass")
     hint = ex.hint

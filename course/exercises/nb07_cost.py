@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import minigrad
-from minigrad.autograd import forward_ad as fwAD
+from minigrad.autograd import forward_ad
 from minigrad.autograd.functional import jacobian
 from minigrad.counting import count_ops
 
@@ -25,11 +25,12 @@ def _costs(f, x: minigrad.Tensor, one_forward_pass: bool = False, forward_only: 
         f(leaf).backward()
     reverse = c.backward if forward_only else c.forward + c.backward
     n = 1 if one_forward_pass else x.numel()
-    directions = [minigrad.eye(x.numel(), dtype=x.dtype)[j] for j in range(n)]
+    basis = minigrad.eye(x.numel(), dtype=x.dtype)
+    directions = [basis[j] for j in range(n)]
     with count_ops() as c:
         for e in directions:
-            with fwAD.dual_level():
-                fwAD.unpack_dual(f(fwAD.make_dual(x, e)))
+            with forward_ad.dual_level():
+                forward_ad.unpack_dual(f(forward_ad.make_dual(x, e)))
     return {"f": cost_f, "reverse": reverse, "forward": c.forward + c.jvp}
 
 
@@ -114,8 +115,8 @@ def _tape_size(ops: list, grad: bool, distinct: bool = True) -> int:
 
 
 def _chain(rng: np.random.Generator) -> list:
-    ops = rng.choice(["sin", "tanh", "scale", "add_x", "square"], size=int(rng.integers(1, 16)),
-                     p=[0.25, 0.25, 0.2, 0.15, 0.15])
+    ops = rng.choice(["sin", "tanh", "scale", "add_x", "square", "fork"],
+                     size=int(rng.integers(1, 16)), p=[0.2, 0.2, 0.15, 0.15, 0.15, 0.15])
     return [{"value": [str(o) for o in ops]}, {"value": bool(rng.random() < 0.85)}]
 
 
@@ -125,7 +126,8 @@ exercise(
     edge_cases=[[{"value": ["square"] * 12}, {"value": True}],
                 [{"value": ["add_x", "add_x", "sin"]}, {"value": True}],
                 [{"value": ["sin"]}, {"value": False}],
-                [{"value": ["tanh"]}, {"value": True}]],
+                [{"value": ["tanh"]}, {"value": True}],
+                [{"value": ["fork", "sin"]}, {"value": True}]],
     hint="walk from y.grad_fn through next_functions, skipping None, and count each node "
          "once (keep a set of the nodes seen).",
     mistakes=[

@@ -86,7 +86,8 @@ def gradient_costs(f, x):
         f(leaf).backward()
     reverse = c.forward + c.backward
     n = x.numel()
-    directions = [torch.eye(n, dtype=x.dtype)[j] for j in range(n)]
+    basis = torch.eye(n, dtype=x.dtype)
+    directions = [basis[j] for j in range(n)]
     with count_ops() as c:
         for e in directions:
             with fwAD.dual_level():
@@ -109,7 +110,7 @@ check("nb07.gradient_costs", hidden=True)
 # **Demo.** Your `gradient_costs` on the $f$ of 7.1, for $n$ from 1 to 1000:
 
 # %%
-ns = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+ns = [1, 3, 10, 30, 100, 300, 1000]
 costs = [gradient_costs(f, torch.linspace(-1, 1, n, dtype=torch.float64)) for n in ns]
 plotting.mode_costs(ns, {"forward mode (n passes)": [c["forward"] for c in costs],
                          "reverse mode (1 pass)": [c["reverse"] for c in costs]},
@@ -156,22 +157,28 @@ for n in [4, 8, 16, 32]:
 #
 # So a *wide* Jacobian ($m < n$, e.g. a loss: $m = 1$) favours reverse mode and a *tall* one ($m > n$) favours forward mode. The right panel of the figure above shades the $(n, m)$ plane accordingly. (JAX calls the two `jacrev` and `jacfwd`.)
 #
-# **Demo.** `minigrad.autograd.functional.jacobian` does either, on $f(v) = \tanh(W v)$, for which each pass costs two VJPs or two JVPs (`matmul` and `tanh`):
+# **Demo.** Take $f(v) = \tanh(W v)$ with $W$ of shape $3 \times 5$. One reverse pass with cotangent $e_1$ costs two VJPs (`tanh`, `matmul`) and gives row 1 of $J$; one forward pass with tangent $e_4$ costs two JVPs and gives column 4:
 
 # %%
 from minigrad.autograd.functional import jacobian as reference_jacobian
 
 torch.manual_seed(0)
-for n, m in [(100, 2), (2, 100)]:
-    W = torch.randn(m, n, dtype=torch.float64)
-    x = torch.randn(n, dtype=torch.float64)
-    with count_ops() as rev:
-        J_rev = reference_jacobian(lambda v: torch.tanh(W @ v), x)
-    with count_ops() as fwd:
-        J_fwd = reference_jacobian(lambda v: torch.tanh(W @ v), x, strategy="forward-mode",
-                                   vectorize=True)
-    print(f"n = {n:>3}, m = {m:>3}:  reverse {rev.backward:>3} VJPs,  forward {fwd.jvp:>3} JVPs")
-    assert rev.backward == 2 * m and fwd.jvp == 2 * n and torch.allclose(J_rev, J_fwd)
+W = torch.randn(3, 5, dtype=torch.float64)
+x = torch.randn(5, dtype=torch.float64)
+J = reference_jacobian(lambda v: torch.tanh(W @ v), x)
+
+leaf = x.clone().requires_grad_(True)
+y = torch.tanh(W @ leaf)
+with count_ops() as rev:
+    y.backward(torch.tensor([0.0, 1.0, 0.0], dtype=torch.float64))
+with count_ops() as fwd:
+    with fwAD.dual_level():
+        e4 = torch.tensor([0.0, 0.0, 0.0, 0.0, 1.0], dtype=torch.float64)
+        column = fwAD.unpack_dual(torch.tanh(W @ fwAD.make_dual(x, e4))).tangent
+print("row 1:   ", leaf.grad, f"  ({rev.backward} VJPs)")
+print("column 4:", column, f"  ({fwd.jvp} JVPs)")
+assert torch.allclose(leaf.grad, J[1]) and torch.allclose(column, J[:, 4])
+assert rev.backward == 2 and fwd.jvp == 2
 
 # %% [markdown]
 # ### Exercise 7.2 — a Jacobian that picks its mode
@@ -189,15 +196,16 @@ def jacobian(f, x):
     m = y.numel()
     if m <= n:
         rows = []
+        basis = torch.eye(m, dtype=y.dtype)
         for i in range(m):
-            e = torch.eye(m, dtype=y.dtype)[i]
-            (row,) = torch.autograd.grad(y, leaf, grad_outputs=e, retain_graph=True)
+            (row,) = torch.autograd.grad(y, leaf, grad_outputs=basis[i], retain_graph=True)
             rows.append(row)
         return torch.stack(rows)
+    basis = torch.eye(n, dtype=x.dtype)
     columns = []
     for j in range(n):
         with fwAD.dual_level():
-            out = f(fwAD.make_dual(x, torch.eye(n, dtype=x.dtype)[j]))
+            out = f(fwAD.make_dual(x, basis[j]))
             columns.append(fwAD.unpack_dual(out).tangent)
     return torch.stack(columns, dim=1)
     ### END SOLUTION
@@ -211,6 +219,19 @@ check("nb07.jacobian", hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
+# **Demo.** Your `jacobian` on a wide and on a tall $f(v) = \tanh(Wv)$: whichever shape, it needs only $2\min(m, n)$ derivative rules (VJPs or JVPs), where the other mode would need $2\max(m, n)$.
+
+# %%
+for n, m in [(100, 2), (2, 100)]:
+    W = torch.randn(m, n, dtype=torch.float64)
+    x = torch.randn(n, dtype=torch.float64)
+    with count_ops() as c:
+        J = jacobian(lambda v: torch.tanh(W @ v), x)
+    print(f"n = {n:>3}, m = {m:>3}:  {c.backward:>3} VJPs, {c.jvp:>3} JVPs")
+    assert c.backward + c.jvp == 2 * min(m, n)
+    assert torch.allclose(J, reference_jacobian(lambda v: torch.tanh(W @ v), x))
+
+# %% [markdown]
 # A Hessian is the Jacobian of a gradient: square, $n \times n$. The fastest recipe is *mixed*: a reverse pass for the gradient, then forward passes through it (forward-over-reverse). Lesson 9 builds Hessians.
 #
 # ## 7.4 The price of reverse mode: memory
@@ -222,13 +243,13 @@ check("nb07.jacobian", hidden=True)
 # %%
 x = torch.tensor([0.3, -0.7, 1.1], dtype=torch.float64, requires_grad=True)
 y = torch.sin(x) * x
-print(y.grad_fn, y.grad_fn.next_functions)
+print(y.grad_fn.name(), [(node.name(), i) for node, i in y.grad_fn.next_functions])
 assert y.grad_fn.name() == "MulBackward0" and len(y.grad_fn.next_functions) == 2
 
 # %% [markdown]
 # ### Exercise 7.3 — the size of the tape
 #
-# Write `tape_size(y)`: the number of **distinct** nodes reachable from `y.grad_fn` by following `next_functions` (including `y.grad_fn` itself and the `AccumulateGrad` nodes of leaves), or 0 if `y.grad_fn` is `None`. Careful: `y * y` has two edges to the same node, and a leaf used twice has one `AccumulateGrad` node.
+# Write `tape_size(y)`: the number of **distinct** nodes reachable from `y.grad_fn` by following `next_functions` (including `y.grad_fn` itself and the `AccumulateGrad` nodes of leaves), or 0 if `y.grad_fn` is `None`. Careful: the graph is not always a chain (`sin(y) * cos(y)` branches and meets again), `y * y` has two edges to the same node, and a leaf used twice has one `AccumulateGrad` node.
 
 # %% [answer] nb07.tape_size
 def tape_size(y):
@@ -248,8 +269,8 @@ def tape_size(y):
     ### END SOLUTION
 
 # %% [test] nb07.tape_size
-"""tape_size(y) counts the distinct nodes of random chains (with shared nodes), and is 0
-for a chain built under no_grad."""
+"""tape_size(y) counts the distinct nodes of random graphs (with branches and shared
+nodes), and is 0 for a graph built under no_grad."""
 check("nb07.tape_size")
 ### BEGIN HIDDEN TESTS
 check("nb07.tape_size", hidden=True)

@@ -1,0 +1,122 @@
+"""Lesson 9 exercises: repeated grad, Hessian-vector products, Hessians, a Newton step."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import minigrad
+from minigrad.autograd.functional import hessian, hvp
+
+from . import exercise, f, fn, tensor
+
+SCALAR_FUNCTIONS = ["t_tanh", "t_sin_exp", "t_gauss", "t_quintic"]
+FUNCTIONS = ["t_rosenbrock", "t_softplus", "t_logsumexp", "t_sin_quartic"]
+
+
+def _nth(func, x: float, n: int, orders_off: int = 0) -> float:
+    """The n-th derivative of func at x by repeated minigrad.autograd.grad (the reference)."""
+    t = minigrad.tensor(x, dtype=minigrad.float64, requires_grad=True)
+    y = func(t)
+    for _ in range(n + orders_off):
+        (y,) = minigrad.autograd.grad(y, t, create_graph=True)
+    return y.item()
+
+
+def _derivative_case(rng: np.random.Generator) -> list:
+    return [fn(str(rng.choice(SCALAR_FUNCTIONS))), f(rng.uniform(-2, 2)),
+            {"int": int(rng.integers(0, 5))}]
+
+
+exercise(
+    id="nb09.nth_derivative", name="nth_derivative", points=2,
+    signature="nth_derivative(f, x, n)", sample=_derivative_case, reference=_nth, rtol=1e-9,
+    atol=1e-12,
+    edge_cases=[[fn("t_tanh"), f(0.5), {"int": 0}], [fn("t_tanh"), f(0.0), {"int": 3}],
+                [fn("t_quintic"), f(1.0), {"int": 4}]],
+    hint="y = f(x) on a tensor that requires grad; then n times "
+         "(y,) = torch.autograd.grad(y, x, create_graph=True).",
+    mistakes=[
+        ("one derivative too many: the 0th derivative is f(x) itself.",
+         lambda func, x, n: _nth(func, x, n, orders_off=1)),
+        ("one derivative too few: take n derivatives.",
+         lambda func, x, n: _nth(func, x, max(n - 1, 0))),
+    ],
+)
+
+
+def _hvp_reference(name: str, x: minigrad.Tensor, v: minigrad.Tensor) -> dict:
+    from course.drivers import TEST_FUNCTIONS
+
+    return {"hvp": hvp(TEST_FUNCTIONS[name], x.detach(), v.detach())[1], "cheap": True}
+
+
+def _hvp_case(rng: np.random.Generator) -> list:
+    n = int(rng.integers(12, 40))
+    return [{"value": str(rng.choice(FUNCTIONS))}, tensor(rng.uniform(-1.2, 1.2, n)),
+            tensor(rng.normal(size=n))]
+
+
+exercise(
+    id="nb09.hvp", name="hvp", points=3, driver="nb09_hvp", signature="hvp(f, x, v)",
+    sample=_hvp_case, reference=_hvp_reference, rtol=1e-8, atol=1e-10,
+    edge_cases=[[{"value": "t_rosenbrock"}, tensor([1.0] * 12), tensor([1.0] + [0.0] * 11)]],
+    hint="g = grad(f(x), x, create_graph=True); then H v = grad(g @ v, x): two backward "
+         "passes, never the n x n Hessian.",
+    mistakes=[
+        ("the values are right, but it cost far more than a few evaluations of f: do not "
+         "build the Hessian, differentiate g . v instead.",
+         lambda name, x, v: {**_hvp_reference(name, x, v), "cheap": False}),
+    ],
+)
+
+
+def _hessian_reference(func, x: minigrad.Tensor) -> np.ndarray:
+    return hessian(func, x.detach()).numpy()
+
+
+def _point_case(rng: np.random.Generator) -> list:
+    return [fn(str(rng.choice(FUNCTIONS))), tensor(rng.uniform(-1.2, 1.2, int(rng.integers(2, 7))))]
+
+
+exercise(
+    id="nb09.hessian", name="hessian", points=3, signature="hessian(f, x)",
+    sample=_point_case, reference=_hessian_reference, rtol=1e-8, atol=1e-10,
+    edge_cases=[[fn("t_sin_quartic"), tensor([0.7])], [fn("t_rosenbrock"), tensor([1.0, 1.0])]],
+    hint="column j of H is the Hessian-vector product with the basis vector e_j.",
+    mistakes=[
+        ("that is the gradient's outer product, not the Hessian: differentiate the gradient "
+         "again (create_graph=True).",
+         lambda func, x: np.outer(*[_grad(func, x)] * 2)),
+    ],
+)
+
+
+def _grad(func, x: minigrad.Tensor) -> np.ndarray:
+    t = x.detach().clone().requires_grad_(True)
+    func(t).backward()
+    return t.grad.numpy()
+
+
+def _newton(func, x: minigrad.Tensor, sign: float = -1.0, gradient_step: bool = False):
+    H = _hessian_reference(func, x)
+    g = _grad(func, x)
+    step = g if gradient_step else np.linalg.solve(H, g)
+    return x.detach().numpy() + sign * step
+
+
+def _convex_case(rng: np.random.Generator) -> list:
+    name = str(rng.choice(["t_softplus", "t_logsumexp"]))
+    return [fn(name), tensor(rng.uniform(-2, 2, int(rng.integers(1, 7))))]
+
+
+exercise(
+    id="nb09.newton_step", name="newton_step", points=2, signature="newton_step(f, x)",
+    sample=_convex_case, reference=_newton, rtol=1e-8, atol=1e-10,
+    hint="solve H d = g (np.linalg.solve on the Hessian and the gradient), then return x - d.",
+    mistakes=[
+        ("the Newton step goes against the gradient: x - H^{-1} g, not x + H^{-1} g.",
+         lambda func, x: _newton(func, x, sign=1.0)),
+        ("that is a gradient step x - g; Newton's step uses the inverse Hessian, "
+         "x - H^{-1} g.", lambda func, x: _newton(func, x, gradient_step=True)),
+    ],
+)

@@ -1,0 +1,76 @@
+WRONG = {
+    "nb09.nth_derivative": {
+        "one derivative too many": (
+            "def nth_derivative(f, x, n):\n"
+            "    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)\n"
+            "    y = f(t)\n"
+            "    for _ in range(n + 1):\n"
+            "        (y,) = torch.autograd.grad(y, t, create_graph=True)\n"
+            "    return y.item()\n"),
+        "forgets create_graph (fails from n = 2 on)": (
+            "def nth_derivative(f, x, n):\n"
+            "    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)\n"
+            "    y = f(t)\n"
+            "    for _ in range(n):\n"
+            "        (y,) = torch.autograd.grad(y, t)\n"
+            "    return y.item()\n"),
+        "central differences instead of exact derivatives": (
+            "def nth_derivative(f, x, n, h=1e-3):\n"
+            "    if n == 0:\n"
+            "        return f(torch.tensor(x, dtype=torch.float64)).item()\n"
+            "    up, down = nth_derivative(f, x + h, n - 1), nth_derivative(f, x - h, n - 1)\n"
+            "    return (up - down) / (2 * h)\n"),
+    },
+    "nb09.hvp": {
+        "builds the full Hessian first": (
+            "from minigrad.autograd.functional import hessian as _hessian\n"
+            "def hvp(f, x, v):\n"
+            "    return _hessian(f, x) @ v\n"),
+        "returns the gradient dotted with v (a JVP of f, not of grad f)": (
+            "def hvp(f, x, v):\n"
+            "    x = x.detach().requires_grad_(True)\n"
+            "    (g,) = torch.autograd.grad(f(x), x)\n"
+            "    return g * v\n"),
+        "finite difference of gradients": (
+            "def hvp(f, x, v, h=1e-4):\n"
+            "    def grad(p):\n"
+            "        p = p.detach().requires_grad_(True)\n"
+            "        f(p).backward()\n"
+            "        return p.grad\n"
+            "    return (grad(x + h * v) - grad(x - h * v)) / (2 * h)\n"),
+    },
+    "nb09.hessian": {
+        "outer product of the gradient": (
+            "def hessian(f, x):\n"
+            "    x = x.detach().requires_grad_(True)\n"
+            "    (g,) = torch.autograd.grad(f(x), x)\n"
+            "    return torch.outer(g, g)\n"),
+        "diagonal only": (
+            "def hessian(f, x):\n"
+            "    x = x.detach().requires_grad_(True)\n"
+            "    (g,) = torch.autograd.grad(f(x), x, create_graph=True)\n"
+            "    (d,) = torch.autograd.grad(g.sum(), x)\n"
+            "    return torch.eye(x.numel(), dtype=x.dtype) * d\n"),
+    },
+    "nb09.newton_step": {
+        "plus instead of minus": (
+            "from minigrad.autograd.functional import hessian as _hessian\n"
+            "def newton_step(f, x):\n"
+            "    x = x.detach().requires_grad_(True)\n"
+            "    (g,) = torch.autograd.grad(f(x), x)\n"
+            "    H = _hessian(f, x.detach())\n"
+            "    return x.detach().numpy() + np.linalg.solve(H.numpy(), g.numpy())\n"),
+        "a gradient step": (
+            "def newton_step(f, x):\n"
+            "    x = x.detach().requires_grad_(True)\n"
+            "    (g,) = torch.autograd.grad(f(x), x)\n"
+            "    return x.detach() - g\n"),
+        "multiplies by H instead of solving": (
+            "from minigrad.autograd.functional import hessian as _hessian\n"
+            "def newton_step(f, x):\n"
+            "    x = x.detach().requires_grad_(True)\n"
+            "    (g,) = torch.autograd.grad(f(x), x)\n"
+            "    H = _hessian(f, x.detach())\n"
+            "    return x.detach().numpy() - H.numpy() @ g.numpy()\n"),
+    },
+}
