@@ -312,14 +312,17 @@ def _timestamp(folder: Path):
 
 def _record(gb, course, result: UnitResult, spec: judge.Spec, received) -> None:
     """Write auto scores and comments; manual scores are left as they are."""
-    from nbgrader.api import MissingEntry
+    from nbgrader.api import InvalidEntry, MissingEntry
 
     gb.update_or_create_student(result.student)
     try:
         gb.find_submission(result.assignment, result.student)
     except MissingEntry:
-        gb.add_submission(result.assignment, result.student,
-                          timestamp=received.replace(tzinfo=None) if received else None)
+        try:
+            gb.add_submission(result.assignment, result.student,
+                              timestamp=received.replace(tzinfo=None) if received else None)
+        except InvalidEntry:  # another worker, grading this student's other notebook, won
+            gb.find_submission(result.assignment, result.student)
     verdicts = {e["id"]: e for e in result.exercises}
     for eid, points in spec.tests.items():
         grade = gb.find_grade(cell_id(eid), result.notebook, result.assignment, result.student)

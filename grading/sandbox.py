@@ -22,6 +22,7 @@ used, and ``isolation()`` says which (the report prints it).
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import resource
@@ -36,6 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# The sandbox's group when minigrad may be imported; by-hand runs get another group, which
+# cannot read minigrad's copy (as root; without root, the copy is hidden by a mount).
+MINIGRAD_GROUP, BY_HAND_GROUP = 60998, 60999
 BLOCK_FOR_BY_HAND = ["minigrad", "torch", "jax", "autograd", "sympy", "tensorflow"]
 
 
@@ -87,16 +91,21 @@ class RunResult:
 
 # The sandbox's own little library: what the child may import ---------------------------
 
-_lib_dir: Path | None = None
+_libs: dict[str, Path] = {}
 
 
-def _library() -> Path:
-    """A directory with child.py, course.drivers, minigrad and NumPy (hard links)."""
-    global _lib_dir
-    if _lib_dir is not None and _lib_dir.exists():
-        return _lib_dir
+def _library() -> tuple[Path, Path]:
+    """Two directories: one with child.py, course.drivers and NumPy (hard links), one
+    with minigrad.  Runs of by-hand exercises get only the first (and the second is
+    hidden from them), so minigrad cannot be imported, even by undoing the blocker."""
+    if "base" in _libs and _libs["base"].exists():
+        return _libs["base"], _libs["minigrad"]
     import numpy
 
+    mg = Path(tempfile.mkdtemp(prefix="course-sandbox-minigrad-"))
+    os.chmod(mg, 0o755)
+    shutil.copytree(REPO / "minigrad", mg / "minigrad",
+                    ignore=shutil.ignore_patterns("__pycache__", "demo.py"))
     lib = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
     os.chmod(lib, 0o755)
     (lib / "grading").mkdir()
@@ -105,17 +114,21 @@ def _library() -> Path:
     (lib / "course").mkdir()
     (lib / "course" / "__init__.py").write_text("")
     shutil.copy2(REPO / "course" / "drivers.py", lib / "course" / "drivers.py")
-    shutil.copytree(REPO / "minigrad", lib / "minigrad",
-                    ignore=shutil.ignore_patterns("__pycache__", "demo.py"))
     np_dir = Path(numpy.__file__).parent
     for src in (np_dir, np_dir.parent / "numpy.libs"):
         if src.exists():
             _link_tree(src, lib / src.name)
     # Compile once, with the sandbox's interpreter, so each run starts fast.
-    subprocess.run([_python(), "-m", "compileall", "-q", "-j", "0", str(lib)],
+    subprocess.run([_python(), "-m", "compileall", "-q", "-j", "0", str(lib), str(mg)],
                    capture_output=True, check=False)
-    _lib_dir = lib
-    return lib
+    if os.geteuid() == 0:
+        for path in [mg, *mg.rglob("*")]:
+            os.chown(path, 0, MINIGRAD_GROUP)
+            os.chmod(path, 0o750 if path.is_dir() else 0o640)
+    _libs.update(base=lib, minigrad=mg)
+    atexit.register(shutil.rmtree, lib, True)
+    atexit.register(shutil.rmtree, mg, True)
+    return lib, mg
 
 
 def _link_tree(src: Path, dst: Path) -> None:
@@ -146,10 +159,10 @@ def _hidden_paths(extra: list[Path]) -> list[str]:
     return sorted(str(p) for p in paths if not any(q in p.parents for q in paths))
 
 
-def _wrapper(level: str, hide: list[str], uid: int) -> list[str]:
+def _wrapper(level: str, hide: list[str], uid: int, gid: int | None = None) -> list[str]:
     mounts = "".join(f"mount -t tmpfs -o size=64k,mode=000 none '{p}' && " for p in hide)
     if level == "root":
-        inner = (f"{mounts}exec setpriv --reuid={uid} --regid={uid} --clear-groups "
+        inner = (f"{mounts}exec setpriv --reuid={uid} --regid={gid or uid} --clear-groups "
                  "--no-new-privs -- \"$@\"")
         return ["unshare", "--net", "--mount", "--propagation", "private", "--",
                 "sh", "-c", inner, "sandbox"]
@@ -244,19 +257,24 @@ def run(cells: list[Cell], probes: list[Probe], *, block: list[str] | None = Non
 
 def _run_once(cells, probes, block, limits, hide, deadline, result):
     """One child process.  Returns the (kind, key) that broke it, or None if it ended."""
-    lib = _library()
+    lib, mg = _library()
     level, _ = _choose()
     uid = 61000 + os.getpid() % 4000
-    boot = ("import sys; sys.path[:0] = [%r]; from grading import child; child.main()"
-            % str(lib))
+    paths = [str(lib)] if block else [str(lib), str(mg)]
+    if block:
+        hide = [*hide, mg]  # by-hand runs cannot even read minigrad's files
+    boot = ("import sys; sys.path[:0] = %r; from grading import child; child.main()"
+            % paths)
     env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
     read_fd, write_fd = os.pipe()
-    cmd = _wrapper(level, _hidden_paths(list(hide)), uid) + [
+    gid = BY_HAND_GROUP if block else MINIGRAD_GROUP
+    cmd = _wrapper(level, _hidden_paths(list(hide)), uid, gid) + [
         _python(), "-I", "-S", "-B", "-c", boot, str(write_fd)]
     workdir = tempfile.mkdtemp(prefix="course-run-")
-    os.chmod(workdir, 0o777)
+    if level == "root":
+        os.chown(workdir, uid, uid)  # the sandbox's user owns its (empty) working folder
     try:
         proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -199,6 +199,16 @@ def corpus(source) -> dict[str, tuple[Case, bytes]]:
         "    tx = minigrad.tensor(x, dtype=minigrad.float64, requires_grad=True)\n"
         "    (y * tx**2 / (tx**2 + y**2)).backward()\n"
         "    return tx.grad.item()\n")))
+    add(Case("autograd-in-by-hand-undoing-the-blocker", FULL - 3), _answer(P(), "nb01.partial_x", (
+        "import sys\n"
+        "sys.meta_path[:] = [f for f in sys.meta_path if 'Blocker' not in type(f).__name__]\n"
+        "import glob\n"
+        "sys.path += glob.glob('/tmp/course-sandbox-*')\n"
+        "import minigrad\n"
+        "def partial_x(x, y):\n"
+        "    tx = minigrad.tensor(x, dtype=minigrad.float64, requires_grad=True)\n"
+        "    (y * tx**2 / (tx**2 + y**2)).backward()\n"
+        "    return tx.grad.item()\n")))
     return cases
 
 
