@@ -181,8 +181,6 @@ def cmd_check(args) -> int:
 
 
 def cmd_lab(args) -> int:
-    import subprocess
-
     course = _course(args)
     release = course.path("release")
     if not release.exists():
@@ -196,7 +194,8 @@ def cmd_lab(args) -> int:
         cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # containers and CI run as root; Jupyter refuses otherwise
-    return subprocess.call(cmd, cwd=served)
+    os.chdir(served)
+    os.execv(sys.executable, cmd)  # become the server: stopping `course lab` stops it
 
 
 def cmd_demo(args) -> int:

@@ -82,6 +82,7 @@ class Course:
             f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
             f"c.CourseDirectory.root = {str(self.root)!r}\n"
             f"c.CourseDirectory.db_url = {self.db_url!r}\n"
+            f"c.Exchange.root = {str(self.root / 'exchange')!r}\n"
             "c.CourseDirectory.ignore = ['.ipynb_checkpoints', '*.pyc', '__pycache__', "
             "'*.py', '*.so', '*.pth', 'feedback']\n"
             "c.ClearSolutions.code_stub = {'python': '# YOUR CODE HERE\\n"
