@@ -5,7 +5,8 @@
 Every case is written once, against a module ``lib`` that is either ``torch``
 or ``minigrad`` (the APIs agree), and runs on the same NumPy-made data.
 The timing loop warms up first, disables the garbage collector while it
-times, and keeps the best of N runs (the least disturbed by the machine).
+times, alternates minigrad and torch, and keeps the best of N runs of each
+(the least disturbed by whatever else the machine is doing).
 
 It prints a Markdown table (minigrad time, torch time, minigrad/torch and the
 target), then the peak memory of a 1,000,000-op chain's backward, measured in
@@ -37,17 +38,21 @@ CHAIN_DEPTH = 1_000_000
 MEMORY_TARGET = 2 * 1024**3
 
 
-def best_time(step, reps: int) -> float:
-    """The fastest of ``reps`` runs of ``step()``, in seconds (after a warm-up)."""
-    step()
-    best = float("inf")
+def best_times(steps, reps: int) -> list[float]:
+    """The fastest of ``reps`` runs of each ``step()``, in seconds, after a warm-up.
+
+    The steps take turns, so that a busy machine slows them alike."""
+    for step in steps:
+        step()
+    best = [float("inf")] * len(steps)
     gc.collect()
     gc.disable()
     try:
         for _ in range(reps):
-            start = time.perf_counter()
-            step()
-            best = min(best, time.perf_counter() - start)
+            for k, step in enumerate(steps):
+                start = time.perf_counter()
+                step()
+                best[k] = min(best[k], time.perf_counter() - start)
     finally:
         gc.enable()
     return best
@@ -148,11 +153,11 @@ def run_cases(reps: int) -> list[str]:
     lines = ["| case | minigrad | torch | minigrad/torch | target | met |",
              "|---|---:|---:|---:|---:|:-:|"]
     for key, title, case, target in CASES:
-        mg = best_time(case(minigrad), reps)
         if torch is None:
+            (mg,) = best_times([case(minigrad)], reps)
             lines.append(f"| ({key}) {title} | {_ms(mg)} | - | - | <= {target} | - |")
             continue
-        th = best_time(case(torch), reps)
+        mg, th = best_times([case(minigrad), case(torch)], reps)
         ratio = mg / th
         met = "yes" if ratio <= target else "no"
         lines.append(f"| ({key}) {title} | {_ms(mg)} | {_ms(th)} | {ratio:.2f} | "
@@ -173,7 +178,7 @@ def peak_kib():  # the high-water mark of this process's resident memory
         return next(int(line.split()[1]) for line in f if line.startswith("VmHWM"))
 
 before = peak_kib()
-x = minigrad.tensor([1.0], requires_grad=True)
+x = minigrad.tensor([1.0], dtype=minigrad.float64, requires_grad=True)
 y = x
 start = time.perf_counter()
 for i in range({depth}):
@@ -197,11 +202,11 @@ def chain_memory(depth: int) -> str:
     peak_bytes = int(peak) * 1024
     growth = (int(peak) - int(before)) * 1024
     met = "yes" if peak_bytes < MEMORY_TARGET else "no"
-    expected = float(np.float32(1.0000001)) ** (depth // 2)  # the factor, as float32
+    expected = 1.0000001 ** (depth // 2)
     return (f"{depth:,}-op chain: peak RSS {peak_bytes / 2**20:.0f} MiB "
             f"(graph and backward: {growth / 2**20:.0f} MiB; target < 2 GiB: {met}); "
             f"build {float(build):.1f} s, backward {float(back):.1f} s; "
-            f"x.grad = {float(grad):.7f} (expected {expected:.7f}); "
+            f"x.grad = {float(grad):.9f} (expected {expected:.9f}); "
             f"no RecursionError at the default limit of {limit}")
 
 
@@ -214,9 +219,10 @@ def machine() -> str:
     except (OSError, StopIteration):
         pass
     threads = torch.get_num_threads() if torch is not None else "-"
+    blas = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
             f"NumPy {np.__version__}, torch {torch.__version__ if torch else '-'} "
-            f"({threads} threads, torch's default)")
+            f"({threads} threads, torch's default); NumPy's BLAS threads: {blas}")
 
 
 def main() -> None:

@@ -12,7 +12,14 @@ runs tutorial code unchanged.  Read it bottom-up:
 * ``autograd/``   backward and grad
 """
 
-from . import autograd
+import warnings as _warnings
+
+# PyTorch computes inf and nan without a word, NumPy warns: silence NumPy's
+# floating-point warnings raised inside minigrad (not those of the user's own code).
+# Cheaper than an np.errstate around every op.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"minigrad(\.|$)")
+
+from . import autograd  # noqa: E402
 from ._dtype import (
     bool_ as bool,  # noqa: A004
 )

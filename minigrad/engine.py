@@ -346,8 +346,6 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
 
     prev_mode = grad_mode._state.enabled
     grad_mode._state.enabled = create_graph
-    errstate = np.errstate(all="ignore")  # inf/nan gradients come without warnings
-    errstate.__enter__()
     try:
         # A node is ready once every edge into it has delivered its gradient.
         ready = [n for n in dict.fromkeys(roots) if n not in deps]
@@ -394,7 +392,6 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                     ready.append(nxt)
     finally:
         grad_mode._state.enabled = prev_mode
-        errstate.__exit__(None, None, None)
 
     if captured is None:
         return None

@@ -1005,8 +1005,10 @@ def setitem(x: Tensor, idx, value) -> None:
     _check_inplace(x, view=True)
     if grad_mode._state.enabled and (x._requires_grad or (isinstance(value, Tensor)
                                                           and value._requires_grad)):
-        whole = builtins.all(i is Ellipsis or isinstance(i, slice) and i == slice(None)
-                             for i in index)  # x[:] = v is a plain copy (or fill)
+        # x[:] = v (any basic index covering all of x) is a plain copy (or fill)
+        part = None if advanced else x._data[index]
+        whole = isinstance(part, np.ndarray) and (part.shape, part.strides, part.ctypes.data) == (
+            x._data.shape, x._data.strides, x._data.ctypes.data)  # the same view as x
         name = ("IndexPutBackward0" if advanced else None if not whole else
                 "CopyBackwards" if isinstance(value, Tensor) and value.ndim else "FillBackward3")
         result = rules.index_put.apply((_alias(x), value), {"idx": index, "advanced": advanced},

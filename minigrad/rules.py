@@ -63,8 +63,7 @@ class Primitive:
         """Run on Tensors (and Python scalars), recording the op for autograd."""
         if arrays is None:
             arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-        with np.errstate(all="ignore"):  # PyTorch gives inf/nan without a warning
-            ans = self.fwd(*arrays, **params)
+        ans = self.fwd(*arrays, **params)
         if type(ans) is not np.ndarray:
             ans = np.asarray(ans)
         return engine.record(self, args, params, ans, name)
@@ -81,8 +80,24 @@ class Primitive:
 RULES: dict[str, Primitive] = {}
 
 
+# PyTorch computes inf and nan silently.  NumPy's warnings from minigrad's own code are
+# filtered (minigrad/__init__.py), but NumPy's reductions warn from NumPy's Python code,
+# which that filter does not reach: their forwards run under np.errstate instead.
+_REDUCTIONS = {"sum", "mean", "prod", "amax", "amin", "norm", "logsumexp", "softmax",
+               "log_softmax", "sum_to", "select_along"}
+
+
+def _quietly(fwd: Callable) -> Callable:
+    def quiet(*args, **params):
+        with np.errstate(all="ignore"):
+            return fwd(*args, **params)
+    return quiet
+
+
 def defprim(name, fwd, vjps, jvps, *, grad_fn=None, saves=True, doc="") -> Primitive:
     grad_fn = grad_fn or name.title().replace("_", "") + "Backward0"
+    if name in _REDUCTIONS:
+        fwd = _quietly(fwd)
     p = RULES[name] = Primitive(name, fwd, vjps, jvps, grad_fn=grad_fn, saves=saves, doc=doc)
     return p
 

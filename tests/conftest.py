@@ -90,6 +90,8 @@ def _capture() -> Iterator[tuple[io.StringIO, list]]:
 
     with contextlib.redirect_stdout(out), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # ...but not NumPy's inf/nan warnings inside minigrad, which PyTorch never gives
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"minigrad(\.|$)")
         sys.displayhook = display
         try:
             yield out, caught

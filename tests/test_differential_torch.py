@@ -46,14 +46,25 @@ def _numpy(t) -> np.ndarray:
     return np.asarray(t.detach().numpy(), dtype=np.float64)
 
 
-def assert_close(got, want, dtype: str, what: str) -> None:
+def assert_close(got, want, dtype: str, what: str, exact=None) -> None:
+    """``got`` == ``want`` to TOL[dtype] relative to the largest entry.
+
+    ``exact``: PyTorch's float64 result, when ``want`` is float32; an
+    ill-conditioned entry may then differ by a few times PyTorch's own error.
+    """
     want = np.asarray(want, dtype=np.float64)
     got = np.asarray(got, dtype=np.float64)
     assert got.shape == want.shape, f"{what}: shape {got.shape}, PyTorch {want.shape}"
     finite = np.abs(want[np.isfinite(want)])
     scale = max(1.0, float(finite.max(initial=0.0)))
-    np.testing.assert_allclose(got, want, rtol=TOL[dtype], atol=TOL[dtype] * scale,
-                               equal_nan=True, err_msg=what)
+    slack = TOL[dtype] * scale
+    if exact is not None:
+        with np.errstate(invalid="ignore"):
+            slack = slack + np.nan_to_num(10 * np.abs(want - np.asarray(exact)))
+    with np.errstate(invalid="ignore"):
+        bad = ~((np.abs(got - want) <= slack) | (np.isnan(got) & np.isnan(want)) | (got == want))
+    assert not bad.any(), (f"{what}: minigrad differs from PyTorch at {np.argwhere(bad)[:5]}\n"
+                           f"minigrad:\n{got}\nPyTorch:\n{want}")
 
 
 def grad_fn_name(t) -> str | None:
@@ -64,13 +75,16 @@ def compare(program: Program, values, dtype: str, u: np.ndarray, check_names: bo
     """Run ``program`` in both libraries and compare everything observable."""
     out_m, grads_m = _run(mg, program, values, dtype, u)
     out_t, grads_t = _run(torch, program, values, dtype, u)
+    out_x, grads_x = _run(torch, program, values, "float64", u)  # float32's reference
+    exact = dtype == "float32" and program.dtype is None
     what = f"{program!r} in {dtype}"
-    assert_close(_numpy(out_m), _numpy(out_t), dtype, f"value of {what}")
+    assert_close(_numpy(out_m), _numpy(out_t), dtype, f"value of {what}",
+                 _numpy(out_x) if exact else None)
     assert str(out_m.dtype) == str(out_t.dtype), what
-    for k, (gm, gt) in enumerate(zip(grads_m, grads_t)):
+    for k, (gm, gt, gx) in enumerate(zip(grads_m, grads_t, grads_x)):
         assert (gm is None) == (gt is None), f"gradient {k} of {what}: None in one library"
         if gt is not None:
-            assert_close(gm, gt, dtype, f"gradient {k} of {what}")
+            assert_close(gm, gt, dtype, f"gradient {k} of {what}", gx if exact else None)
     if check_names:
         assert grad_fn_name(out_m) == grad_fn_name(out_t), f"grad_fn of {what}"
     if check_names and np.array_equal(_numpy(out_m), _numpy(out_t), equal_nan=True):
@@ -178,6 +192,8 @@ def _mean_centre(T, h, y, w):
     return h - h.mean(1, keepdim=True)
 
 
+# Each op keeps values moderate (no growth compounding over a chain), so that
+# float32 results stay well conditioned.
 CHAIN_OPS = {
     "sin": lambda T, h, y, w: h.sin(),
     "cos": lambda T, h, y, w: h.cos(),
@@ -186,7 +202,7 @@ CHAIN_OPS = {
     "exp of tanh": lambda T, h, y, w: h.tanh().exp(),
     "log": lambda T, h, y, w: (h * h + 1).log(),
     "sqrt": lambda T, h, y, w: (h * h + 1).sqrt(),
-    "pow": lambda T, h, y, w: (h * h + 0.5) ** 0.75,
+    "pow": lambda T, h, y, w: (h * h + 0.5) ** 0.25,
     "h * y": lambda T, h, y, w: h * y,
     "h + y": lambda T, h, y, w: h + y,
     "1.5 - h": lambda T, h, y, w: 1.5 - h,
@@ -197,7 +213,7 @@ CHAIN_OPS = {
     "clamp": lambda T, h, y, w: h.clamp(-1, 1),
     "maximum": lambda T, h, y, w: T.maximum(h, y),
     "where": lambda T, h, y, w: T.where(h > y, h, y * 0.5),
-    "h @ w": lambda T, h, y, w: h @ w,
+    "h @ w": lambda T, h, y, w: h @ w / 3,
     "centre": _mean_centre,
     "normalise": lambda T, h, y, w: h / (h.norm(dim=-1, keepdim=True) + 1),
     "log_softmax": lambda T, h, y, w: h - h.logsumexp(-1, keepdim=True),
@@ -212,7 +228,7 @@ CHAIN_OPS = {
     "reshape": lambda T, h, y, w: h.reshape(-1).reshape(3, 3),
     "setitem": lambda T, h, y, w: _setitem(h.clone(), 0, y[1]),
     "expand": lambda T, h, y, w: h + h[:, :1].expand(3, 3),
-    "prod": lambda T, h, y, w: h * h.prod(0, keepdim=True),
+    "prod": lambda T, h, y, w: h * h.tanh().prod(0, keepdim=True),
 }
 
 

@@ -111,9 +111,12 @@ def test_release_has_stubs_without_solutions_or_hidden_tests(graded, assignment)
         assert release_answers.keys() == source_answers.keys()
         for gid, cell in release_answers.items():
             assert "YOUR CODE HERE" in cell.source, gid
-            block = source_answers[gid].source.split("### BEGIN SOLUTION")[1]
-            solution = [ln.strip() for ln in block.split("### END SOLUTION")[0].splitlines()]
-            leaked = [ln for ln in solution if ln and ln in cell.source]
+            before, block = source_answers[gid].source.split("### BEGIN SOLUTION", 1)
+            block, after = block.split("### END SOLUTION", 1)
+            kept = {ln.strip() for ln in (before + after).splitlines()}  # stub lines
+            stub = {ln.strip() for ln in cell.source.splitlines()}
+            leaked = [ln.strip() for ln in block.splitlines()
+                      if ln.strip() and ln.strip() in stub - kept]
             assert not leaked, f"{gid} keeps solution lines {leaked}"
 
 
@@ -368,11 +371,11 @@ def test_course_check_fails_every_exercise_of_the_stub_and_passes_the_solution(
 def nbgrader_validate(course: Course, *paths: Path, invert: bool = False) -> dict[str, str]:
     """Run ``nbgrader validate`` (kernel execution of the test cells) with the course's
     configuration; returns each notebook's part of the output."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
     done = subprocess.run([str(BIN / "nbgrader"), "validate", *(["--invert"] if invert else []),
-                           *map(str, paths)], capture_output=True, text=True, cwd=course.root,
-                          env=env, timeout=600)
-    text = done.stdout + done.stderr
+                           *map(str, paths)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, cwd=course.root, env=env, timeout=600)
+    text = done.stdout
     parts = re.split(r"\[ValidateApp \| INFO\] Validating '(.*?)'\n", text)
     return {Path(parts[i]).name: parts[i + 1] for i in range(1, len(parts), 2)}
 

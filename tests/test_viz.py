@@ -4,7 +4,9 @@ import io
 import re
 
 import matplotlib
+import numpy as np
 import pytest
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 import minigrad as torch
 from minigrad import viz
@@ -84,8 +86,6 @@ def test_leaves_show_values_and_gradients_after_backward():
     x1 = next(n for n in layout.nodes if n.name == "x1")
     assert x1.value.tolist() == [2.0]
     assert x1.grad.tolist() == pytest.approx([-1.5000003851533106])
-    tanh = next(n for n in layout.nodes if n.name == "Tanh")
-    assert tanh.value is None  # freed by backward: drawn without a value
 
 
 def test_a_tensor_without_history_is_a_single_node():
@@ -100,13 +100,23 @@ def test_draw_graph_draws_one_box_per_node_and_one_arrow_per_edge():
     o.backward()
     fig = viz.draw_graph(o, params=params)
     assert isinstance(fig, matplotlib.figure.Figure)
-    texts = fig.axes[0].texts
-    boxes = [t for t in texts if t.get_text()]
-    arrows = [t for t in texts if not t.get_text()]
+    ax = fig.axes[0]
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
     assert len(boxes) == 11 and len(arrows) == 10
-    labels = [t.get_text() for t in boxes]
-    assert "Mul" in labels and "Tanh" in labels
+    labels = [t.get_text() for t in ax.texts]
+    assert len(labels) == 11 and "Tanh\ndata [0.7071]" in labels
     assert any(lbl.startswith("x1\n") and "grad [-1.5]" in lbl for lbl in labels)
+
+
+def test_draw_graph_draws_the_geometry_it_exposes():
+    o, params = neuron()
+    geo = viz.graph_geometry(o, params=params)
+    ax = viz.draw_graph(o, params=params).axes[0]
+    drawn = sorted((round(b.get_x(), 6), round(b.get_y(), 6)) for b in ax.patches
+                   if isinstance(b, FancyBboxPatch))
+    assert drawn == sorted((round(x0, 6), round(y0, 6)) for x0, y0, _, _ in geo.boxes.values())
+    assert tuple(ax.figure.get_size_inches()) == pytest.approx(geo.size)
 
 
 def test_draw_graph_renders_a_png_without_a_display():
@@ -148,3 +158,227 @@ def test_to_dot_escapes_quotes_in_names():
     x = torch.tensor(1.0, requires_grad=True)
     dot = viz.to_dot(x * 2, params={'say "hi"': x})
     assert 'say \\"hi\\"' in dot
+
+
+# Long edges: virtual nodes, and no edge behind a box ------------------------------------
+
+def shared_product():
+    """L = (a*b + a) * (a*b): c = a*b feeds the Add and, skipping it, the last Mul."""
+    a = torch.tensor(2.0, requires_grad=True)
+    b = torch.tensor(-3.0, requires_grad=True)
+    c = a * b
+    return (c + a) * c, dict(a=a, b=b)
+
+
+def baydin():
+    """f = ln x1 + x1 x2 - sin x2 (Baydin et al. 2018): x2 -> Sin skips the Mul's column."""
+    x1 = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    x2 = torch.tensor(5.0, dtype=torch.float64, requires_grad=True)
+    return torch.log(x1) + x1 * x2 - torch.sin(x2), dict(x1=x1, x2=x2)
+
+
+def mlp_loss():
+    torch.manual_seed(0)
+    layers = []
+    for _ in range(8):
+        layers += [torch.nn.Linear(4, 4), torch.nn.Tanh()]
+    model = torch.nn.Sequential(*layers)
+    loss = torch.nn.functional.mse_loss(model(torch.randn(3, 4)), torch.zeros(3, 4))
+    return loss, dict(model.named_parameters())
+
+
+def residual():
+    """Five residual blocks h + tanh(h w) sigmoid(sum h): the leaves feed every block."""
+    torch.manual_seed(0)
+    x = torch.randn(3, requires_grad=True)
+    w = torch.randn(3, requires_grad=True)
+    h = x
+    for _ in range(5):
+        h = h + torch.tanh(h * w) * torch.sigmoid(h.sum())
+    return (h * x).sum() + w.exp().mean(), dict(x=x, w=w)
+
+
+def segment_meets_box(p, q, box, eps=1e-9) -> bool:
+    """Whether segment pq touches the closed rectangle ``box`` (Liang-Barsky clipping)."""
+    (x0, y0), (x1, y1) = p, q
+    dx, dy = x1 - x0, y1 - y0
+    lo, hi = 0.0, 1.0
+    for d, start, low, high in ((dx, x0, box[0] - eps, box[2] + eps),
+                                (dy, y0, box[1] - eps, box[3] + eps)):
+        if d == 0:
+            if not low <= start <= high:
+                return False
+            continue
+        t0, t1 = sorted(((low - start) / d, (high - start) / d))
+        lo, hi = max(lo, t0), min(hi, t1)
+    return lo <= hi
+
+
+def edges_through_boxes(geo):
+    """(edge, node) pairs where an edge line meets a box other than its two ends."""
+    hits = []
+    for k, ((src, dst), path) in enumerate(zip(geo.layout.edges, geo.paths)):
+        for i, box in geo.boxes.items():
+            if i in (src, dst):
+                continue
+            if any(segment_meets_box(p, q, box) for p, q in zip(path, path[1:])):
+                hits.append((k, geo.layout.node(i).name))
+    return hits
+
+
+def test_the_segment_test_sees_a_straight_edge_crossing_a_box():
+    box = (1.0, -0.2, 2.0, 0.2)
+    assert segment_meets_box((0.0, 0.0), (3.0, 0.1), box)
+    assert not segment_meets_box((0.0, 0.5), (3.0, 0.4), box)
+
+
+@pytest.mark.parametrize("graph", [shared_product, baydin, neuron, mlp_loss, residual])
+def test_no_edge_passes_over_a_box_other_than_its_ends(graph):
+    y, params = graph()
+    geo = viz.graph_geometry(y, params=params)
+    assert edges_through_boxes(geo) == []
+
+
+@pytest.mark.parametrize("graph", [shared_product, baydin, neuron, mlp_loss])
+def test_edges_leave_their_source_on_the_right_and_enter_their_target_on_the_left(graph):
+    y, params = graph()
+    geo = viz.graph_geometry(y, params=params)
+    for (src, dst), path in zip(geo.layout.edges, geo.paths):
+        (_, sy0, sx1, sy1), (tx0, ty0, _, ty1) = geo.boxes[src], geo.boxes[dst]
+        assert path[0][0] == pytest.approx(sx1) and sy0 < path[0][1] < sy1
+        assert path[-1][0] == pytest.approx(tx0) and ty0 < path[-1][1] < ty1
+        steps = [q[0] - p[0] for p, q in zip(path, path[1:])]
+        assert min(steps) > 0  # always rightwards: data flows left to right
+
+
+@pytest.mark.parametrize("graph", [mlp_loss, residual])
+@pytest.mark.parametrize("show_values", [True, False])
+def test_everything_fits_in_the_figure(graph, show_values):
+    y, params = graph()
+    geo = viz.graph_geometry(y, params=params, show_values=show_values)
+    width, height = geo.size
+    for x0, y0, x1, y1 in geo.boxes.values():
+        assert 0 < x0 < x1 < width and 0 < y0 < y1 < height
+    for path in geo.paths:
+        assert all(0 < x < width and 0 < y < height for x, y in path)
+
+
+@pytest.mark.parametrize("graph", [mlp_loss, residual])
+def test_boxes_do_not_overlap(graph):
+    y, params = graph()
+    geo = viz.graph_geometry(y, params=params)
+    boxes = list(geo.boxes.values())
+    for i, a in enumerate(boxes):
+        for b in boxes[:i]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+@pytest.mark.parametrize("graph", [shared_product, baydin, mlp_loss])
+def test_a_long_edge_has_one_virtual_node_in_each_column_it_crosses(graph):
+    y, params = graph()
+    layout = viz.graph_layout(y, params)
+    for k in range(len(layout.edges)):
+        layers = [n.layer for n in layout.chain(k)]
+        assert layers == list(range(layers[0], layers[-1] + 1))
+        assert all(n.kind == "virtual" for n in layout.chain(k)[1:-1])
+
+
+def test_the_shared_product_has_two_long_edges_with_one_virtual_node_each():
+    y, params = shared_product()
+    layout = viz.graph_layout(y, params)
+    long = [layout.chain(k) for k in range(len(layout.edges)) if layout.virtual[k]]
+    assert sorted((c[0].name, c[-1].name) for c in long) == [("Mul", "Mul"), ("a", "Add")]
+    assert all(len(c) == 3 for c in long)
+
+
+def test_a_virtual_node_and_the_boxes_of_its_column_have_distinct_orders():
+    y, params = baydin()
+    layout = viz.graph_layout(y, params)
+    everything = layout.nodes + [v for chain in layout.virtual for v in chain]
+    slots = [(n.layer, n.order) for n in everything]
+    assert len(slots) == len(set(slots))
+
+
+# Values of op boxes ---------------------------------------------------------------------
+
+def by_name(layout, name):
+    return [n for n in layout.nodes if n.name == name]
+
+
+def test_every_op_shows_its_value_before_backward():
+    y, params = baydin()
+    layout = viz.graph_layout(y, params)
+    values = {n.name: float(n.value) for n in layout.nodes if n.kind == "op"}
+    assert values == pytest.approx({"Log": np.log(2), "Mul": 10.0, "Sin": np.sin(5),
+                                    "Add": np.log(2) + 10, "Sub": y.item()})
+
+
+def test_ops_keep_their_values_after_backward_with_retain_graph():
+    y, params = baydin()
+    y.backward(retain_graph=True)
+    layout = viz.graph_layout(y, params)
+    assert all(n.value is not None for n in layout.nodes)
+
+
+def test_backward_frees_the_values_of_ops_that_saved_them_and_the_box_says_so():
+    y, params = baydin()
+    y.backward()
+    geo = viz.graph_geometry(y, params=params)
+    layout = geo.layout
+    for name in ("Log", "Mul", "Sin"):  # their derivatives needed saved values
+        (n,) = by_name(layout, name)
+        assert n.value is None and n.note == "freed by backward"
+        assert geo.labels[n.id] == f"{name}\n(freed by backward)"
+    (add,) = by_name(layout, "Add")  # saves nothing, so nothing is freed
+    assert float(add.value) == pytest.approx(np.log(2) + 10)
+    (sub,) = by_name(layout, "Sub")  # the drawn tensor holds it
+    assert float(sub.value) == pytest.approx(y.item()) and sub.note == ""
+
+
+def test_an_intermediate_with_retain_grad_shows_its_value_and_gradient_after_backward():
+    x = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    f = torch.sin(x)
+    f.retain_grad()
+    out = torch.log(f) + torch.sqrt(f)
+    out.backward()
+    (sin,) = by_name(viz.graph_layout(out, {"x": x}), "Sin")
+    assert float(sin.value) == pytest.approx(np.sin(3.0))
+    assert float(sin.grad) == pytest.approx(1 / np.sin(3) + 0.5 / np.sqrt(np.sin(3)))
+
+
+class SavesOutput(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = x.exp()
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g * y
+
+
+class SavesInput(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return 2 * g * x
+
+
+def test_a_custom_function_shows_its_output_only_while_it_keeps_it():
+    x = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+    y = SavesInput.apply(SavesOutput.apply(x)) * 2
+    layout = viz.graph_layout(y, {"x": x})
+    (saves_output,) = by_name(layout, "SavesOutput")
+    (saves_input,) = by_name(layout, "SavesInput")
+    assert float(saves_output.value) == pytest.approx(np.e)
+    assert saves_input.value is None and saves_input.note == "output not kept"
+    y.backward()
+    (saves_output,) = by_name(viz.graph_layout(y, {"x": x}), "SavesOutput")
+    assert saves_output.value is None and saves_output.note == "output not kept"
