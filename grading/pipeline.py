@@ -324,7 +324,7 @@ def _record(gb, course, result: UnitResult, spec: judge.Spec, received) -> None:
         except InvalidEntry:  # another worker, grading this student's other notebook, won
             gb.find_submission(result.assignment, result.student)
     verdicts = {e["id"]: e for e in result.exercises}
-    for eid, points in spec.tests.items():
+    for eid in spec.tests:
         grade = gb.find_grade(cell_id(eid), result.notebook, result.assignment, result.student)
         verdict = verdicts.get(eid)
         grade.auto_score = float(verdict["points"]) if verdict else 0.0

@@ -124,7 +124,8 @@ def _table(header, rows) -> str:
 
 def _html(s: dict, png64: str, n: int) -> str:
     per_assignment = [(a, len(v), f"{100 * statistics.mean(v):.0f}%",
-                       f"{100 * statistics.median(v):.0f}%") for a, v in sorted(s["scores"].items())]
+                       f"{100 * statistics.median(v):.0f}%")
+                      for a, v in sorted(s["scores"].items())]
     reasons = [(r, s["reasons"].get(r, 0)) for r in REASONS]
     slow = [(f"{t:.2f}", st, nb, k) for t, st, nb, k in s["slowest"]]
     suspicious = [(r["student"], r["notebook"], "; ".join(f)) for r, f in s["suspicious"]]
@@ -141,7 +142,8 @@ img {{ max-width: 100%; }}
 <p>{n} graded notebooks. Isolation of student code: {html.escape(sandbox.isolation())}.</p>
 <img alt="score distribution, pass rates, failures by reason, slowest cells"
  src="data:image/png;base64,{png64}">
-<h2>Scores per assignment</h2>{_table(["assignment", "submissions", "mean", "median"], per_assignment)}
+<h2>Scores per assignment</h2>
+{_table(["assignment", "submissions", "mean", "median"], per_assignment)}
 <h2>Failures by reason</h2>{_table(["reason", "count"], reasons)}
 <h2>Suspicious submissions (flagged, graded on their merits)</h2>
 {_table(["student", "notebook", "what was found"], suspicious) if suspicious else "<p>None.</p>"}

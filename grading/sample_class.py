@@ -68,14 +68,15 @@ def make(course: Course, out: Path, due: dt.datetime) -> list[Expected]:
             solutions = {gid: c.source for gid, c in _answers(source).items()}
 
             def submit(student, answers, score, *, when=now, status="graded", raw=None):
-                nb = copy.deepcopy(release)
+                # called within this iteration, so the loop's variables are current
+                nb = copy.deepcopy(release)  # noqa: B023
                 for gid, cell in _answers(nb).items():
                     if gid in answers:
                         cell.source = answers[gid]
-                path = out / f"{student}__{name}.ipynb"
+                path = out / f"{student}__{name}.ipynb"  # noqa: B023
                 path.write_bytes(raw if raw is not None else nbformat.writes(nb).encode())
                 os.utime(path, (when.timestamp(), when.timestamp()))
-                expected.append(Expected(student, assignment, name, score, status,
+                expected.append(Expected(student, assignment, name, score, status,  # noqa: B023
                                          late=when > due))
 
             submit(f"{assignment}-perfect", solutions, total)
