@@ -8,6 +8,7 @@ outputs only).  Sections are per lesson; shared helpers come first.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import cycle
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -30,7 +31,7 @@ def loglog(xs, series: dict[str, Sequence[float]], *, xlabel: str, ylabel: str,
     """Several curves on log-log axes, with optional reference slopes (e.g. h and h^2)."""
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     xs = np.asarray(xs, dtype=float)
-    for (label, ys), color in zip(series.items(), COLORS):
+    for (label, ys), color in zip(series.items(), cycle(COLORS), strict=False):
         ax.loglog(xs, np.asarray(ys, dtype=float), "o-", ms=3, label=label, color=color)
     for label, p in (slopes or {}).items():
         ys = xs ** p
@@ -46,7 +47,7 @@ def curves(x, series: dict[str, Sequence[float]], *, xlabel: str = "x", ylabel: 
            title: str | None = None, logy: bool = False) -> None:
     """Several curves y(x) on one axis (loss curves, functions and derivatives)."""
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    for (label, ys), color in zip(series.items(), COLORS):
+    for (label, ys), color in zip(series.items(), cycle(COLORS), strict=False):
         ax.plot(x, ys, label=label, color=color)
     if logy:
         ax.set_yscale("log")
@@ -71,7 +72,8 @@ def contour_field(f: Callable, grad: Callable | None, *, xlim=(-2, 2), ylim=(-2,
         gx = np.linspace(*xlim, 15)
         gy = np.linspace(*ylim, 15)
         GX, GY = np.meshgrid(gx, gy)
-        G = np.array([[grad(np.array([a, b])) for a, b in zip(ra, rb)] for ra, rb in zip(GX, GY)])
+        G = np.array([[grad(np.array([a, b])) for a, b in zip(ra, rb, strict=True)]
+                      for ra, rb in zip(GX, GY, strict=True)])
         ax.quiver(GX, GY, G[..., 0], G[..., 1], color="#d62728", alpha=0.7)
     for p in points or []:
         ax.plot(*p, "k*", ms=10)

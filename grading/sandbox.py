@@ -263,8 +263,7 @@ def _run_once(cells, probes, block, limits, hide, deadline, result):
     paths = [str(lib)] if block else [str(lib), str(mg)]
     if block:
         hide = [*hide, mg]  # by-hand runs cannot even read minigrad's files
-    boot = ("import sys; sys.path[:0] = %r; from grading import child; child.main()"
-            % paths)
+    boot = f"import sys; sys.path[:0] = {paths!r}; from grading import child; child.main()"
     env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}

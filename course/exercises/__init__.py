@@ -183,7 +183,7 @@ def difference(want, got, rtol: float, atol: float) -> str | None:
     except ValueError:  # ragged: a tuple of differently shaped results
         if not isinstance(got, list) or len(got) != len(want):
             return f"expected {len(want)} results"
-        for i, (a, b) in enumerate(zip(want, got)):
+        for i, (a, b) in enumerate(zip(want, got, strict=True)):
             reason = difference(a, b, rtol, atol)
             if reason:
                 return f"result {i}: {reason}"
