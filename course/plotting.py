@@ -153,73 +153,55 @@ def directional_slice(f: Callable, x, v, slope: float, *, span: float = 1.0,
 
 def trace_graph(tensor, *, params: dict | None = None, labels: dict | None = None,
                 title: str | None = None) -> None:
-    """The graph below a minigrad tensor (read by minigrad.viz.graph_layout), drawn like
-    CS231n's circuits: each box shows its value (green, above) and, after a backward
-    pass, its gradient (red, below).  ``params`` names the leaves; ``labels`` names
-    intermediate tensors (call ``retain_grad()`` on them to see their gradients)."""
-    from minigrad.viz import graph_layout
+    """The graph below a minigrad tensor, laid out by minigrad.viz.graph_geometry (no
+    edge passes behind a box) and drawn like CS231n's circuits: each box shows its value
+    (green, above) and, after a backward pass, its gradient (red, below).  ``params``
+    names the leaves; ``labels`` names intermediate tensors (call ``retain_grad()`` on
+    them to see their gradients)."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+    from matplotlib.path import Path
 
-    layout = graph_layout(tensor, params)
-    names = {id(t): n for n, t in (labels or {}).items()}
-    boxes = {}
-    for n in layout.nodes:
-        value, grad, name = n.value, n.grad, n.name
-        kept = getattr(n.ref, "_retains", None) if n.kind == "op" else None
-        t = kept() if kept is not None else None
-        if t is not None:  # an intermediate we hold: its value and gradient
-            value = t._data
-            grad = None if t._grad is None else t._grad._data
-            name = f"{names.get(id(t), '')} {n.name}".strip()
-        if n.kind == "output":  # its gradient is the seed 1, once backward has run
-            done = any(m.kind == "leaf" and m.grad is not None for m in layout.nodes)
-            grad = 1.0 if done else None
-        boxes[n.id] = (name, value, grad)
-    # Columns by the longest path from the inputs, so every edge points right and a long
-    # edge never runs behind a box of its own column.
-    inputs = {n.id: [s for s, d in layout.edges if d == n.id] for n in layout.nodes}
-    col: dict[int, int] = {}
+    from minigrad.viz import LINE_HEIGHT, MARGIN, graph_geometry
 
-    def column(i: int) -> int:
-        if i not in col:
-            col[i] = 1 + max((column(j) for j in inputs[i]), default=-1)
-        return col[i]
+    names = {id(t.grad_fn): n for n, t in (labels or {}).items() if t.grad_fn is not None}
 
-    rows: dict[int, list[int]] = {}
-    for n in sorted(layout.nodes, key=lambda n: n.order):
-        rows.setdefault(column(n.id), []).append(n.id)
-    y: dict[int, float] = {}
-    for c in sorted(rows):
-        if c > 0:  # barycentre of the inputs keeps edges short and uncrossed
-            rows[c].sort(key=lambda i: np.mean([y[j] for j in inputs[i]]))
-        for k, i in enumerate(rows[c]):
-            y[i] = k - (len(rows[c]) - 1) / 2
-    height = max(len(r) for r in rows.values())
-    fig, ax = plt.subplots(figsize=(2.0 * len(rows) + 0.6, 1.5 * height + 0.8))
+    def fmt(a) -> str:
+        return f"{float(a):.4g}" if a is not None and np.size(a) == 1 else ""
+
+    def texts(n, seeded: bool = True) -> list[str]:
+        """Value, name, gradient; the output's gradient is the seed 1 once backward ran."""
+        grad = 1.0 if n.kind == "output" and seeded else n.grad
+        name = f"{names[id(n.ref)]} {n.name}" if id(n.ref) in names else n.name
+        return [fmt(n.value), name, fmt(grad)]
+
+    # Each box reserves the three lines, so the layout keeps edges off the numbers too.
+    geo = graph_geometry(tensor, params=params, label=lambda n: "\n".join(texts(n)))
+    seeded = any(n.kind == "leaf" and n.grad is not None for n in geo.layout.nodes)
+    (w, h), top = geo.size, 0.3 + 0.3 * bool(title)  # top: room for the key and title
+    fig = plt.figure(figsize=(w, h + top), dpi=150)  # 8 pt text: enlarge the image
+    ax = fig.add_axes((0, 0, 1, h / (h + top)))  # one data unit is one inch
     ax.set_axis_off()
-    ax.set_xlim(-0.7, 2.0 * (len(rows) - 1) + 0.7)
-    ax.set_ylim(-height / 2 - 0.15, height / 2 + 0.15)
-    fmt = "{:.4g}".format
-    texts = {}
-    for i, (name, value, grad) in boxes.items():
-        x0, y0 = 2.0 * col[i], -1.5 * y[i] * 0.75
-        texts[i] = ax.text(x0, y0, name, ha="center", va="center", fontsize=9, zorder=3,
-                           family="monospace",
-                           bbox=dict(boxstyle="round,pad=0.35", facecolor="#f7f7f7",
-                                     edgecolor="0.3"))
-        if value is not None and np.size(value) == 1:
-            ax.text(x0, y0 + 0.2, fmt(float(value)), ha="center", va="bottom",
-                    color="#2ca02c", fontsize=9, zorder=3)
-        if grad is not None and np.size(grad) == 1:
-            ax.text(x0, y0 - 0.2, fmt(float(grad)), ha="center", va="top",
-                    color="#d62728", fontsize=9, zorder=3)
-    for src, dst in layout.edges:
-        ax.annotate("", xy=(0, 0.5), xycoords=texts[dst], xytext=(1, 0.5),
-                    textcoords=texts[src], zorder=1,
-                    arrowprops=dict(arrowstyle="-|>", color="0.4", shrinkA=4, shrinkB=4))
-    ax.text(0.0, 1.0, "value", color="#2ca02c", transform=ax.transAxes, va="top")
-    ax.text(0.0, 0.93, "gradient d(output)/d(box)", color="#d62728",
-            transform=ax.transAxes, va="top")
-    _finish(fig, title)
+    ax.set_xlim(0, w)
+    ax.set_ylim(0, h)
+    for n in geo.layout.nodes:
+        x0, y0, x1, y1 = geo.boxes[n.id]
+        xc, yc = (x0 + x1) / 2, (y0 + y1) / 2
+        ax.add_patch(FancyBboxPatch((x0, yc - 0.09), x1 - x0, 0.18, zorder=2, lw=0.8,
+                                    boxstyle="round,pad=0,rounding_size=0.05",
+                                    facecolor="#f7f7f7", edgecolor="0.3"))
+        for dy, text, color in zip((1.2, 0, -1.2), texts(n, seeded),
+                                   ("#2ca02c", "black", "#d62728"), strict=True):
+            ax.text(xc, yc + dy * LINE_HEIGHT, text, ha="center", va="center", fontsize=8,
+                    family="monospace", color=color, zorder=3)
+    for path in geo.paths:
+        ax.add_patch(FancyArrowPatch(path=Path(path), arrowstyle="-|>", mutation_scale=8,
+                                     color="0.4", lw=0.9, shrinkA=0, shrinkB=0, zorder=1))
+    ax.text(MARGIN, h + 0.1, "value", color="#2ca02c", fontsize=9)
+    ax.text(MARGIN + 0.5, h + 0.1, "gradient d(output)/d(box)", color="#d62728", fontsize=9)
+    if title:
+        ax.text(w / 2, h + 0.4, title, ha="center", fontsize=11)
+    plt.show()
+    plt.close(fig)
 
 
 # nb04 ------------------------------------------------------------------------------------

@@ -41,7 +41,15 @@ SECOND_BACKWARD = (
     "you need to access saved tensors after calling backward."
 )
 
-_node_classes: dict[str, type] = {}
+class _NodeClasses(dict):
+    """name -> Node subclass; a missing one is made on first use (``node_class``)."""
+
+    def __missing__(self, name: str) -> type:
+        cls = self[name] = type(name, (Node,), {"__slots__": ()})
+        return cls
+
+
+_node_classes = _NodeClasses()
 _NO_EDGE = (None, 0)  # the next_functions entry of an input that needs no gradient
 
 
@@ -49,7 +57,7 @@ class Node:
     """A recorded op (PyTorch's ``grad_fn``).  Its class name is PyTorch's."""
 
     __slots__ = ("next_functions", "_prim", "_args", "_params", "_ans", "_versions",
-                 "_out", "_freed", "_pre_hooks", "_retains", "__weakref__")
+                 "_epoch", "_out", "_freed", "_pre_hooks", "_retains", "__weakref__")
     _num_outputs = 1  # more only for custom Functions (autograd/function.py)
 
     def name(self) -> str:
@@ -81,8 +89,8 @@ class Node:
         not needed."""
         if self._freed:
             raise RuntimeError(SECOND_BACKWARD)
-        if self._versions is not None:
-            self._check_versions()
+        if self._versions is not None and self._epoch != _inplace_epoch[0]:
+            self._check_versions()  # some tensor changed in place since this op ran
         Tensor = _tensor.Tensor
         args = self._args
         if create_graph:
@@ -95,6 +103,7 @@ class Node:
             inputs, ans = [a._data if isinstance(a, Tensor) else a for a in args], self._ans
         prim, params = self._prim, self._params
         vjps = prim.vjps  # a tuple, or (cat, stack) a function of the input's number
+        counter = op_counter[0]
         grads = []
         for i, (nxt, _) in enumerate(self.next_functions):
             if nxt is None or (needed is not None and nxt not in needed):
@@ -102,8 +111,8 @@ class Node:
                 continue
             vjp = vjps[i] if type(vjps) is tuple else vjps(i)
             gi = vjp(g, ans, *inputs, **params)
-            if op_counter[0] is not None:  # minigrad.counting: one VJP evaluation
-                op_counter[0].count_vjp(prim)
+            if counter is not None:  # minigrad.counting: one VJP evaluation
+                counter.count_vjp(prim)
             x = args[i]._data
             gd = gi._data if create_graph else gi
             if gd.shape != x.shape or gd.dtype != x.dtype:  # broadcast, or promoted
@@ -140,10 +149,7 @@ class AccumulateGrad:
 
 def node_class(name: str) -> type:
     """The Node subclass called ``name`` (``MulBackward0``), made once."""
-    cls = _node_classes.get(name)
-    if cls is None:
-        cls = _node_classes[name] = type(name, (Node,), {"__slots__": ()})
-    return cls
+    return _node_classes[name]
 
 
 def _modified_message(t: Tensor, expected: int, output_of: str | None) -> str:
@@ -193,6 +199,18 @@ def _no_output():
     """``node._out`` of a node whose backward does not read its output."""
 
 
+def bump_version(t: Tensor) -> None:
+    """Count an in-place change of ``t`` (every one goes through here)."""
+    t._vbox[0] += 1
+    _inplace_epoch[0] += 1
+
+
+# How many in-place changes the program has made.  A node remembers it when recorded:
+# if it has not moved by backward, no saved tensor can have changed, and backward
+# skips comparing every saved tensor's version.
+_inplace_epoch = [0]
+
+
 def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: str | None):
     """Wrap ``ans`` in a Tensor, recording a node when an input requires grad."""
     Tensor = _tensor.Tensor
@@ -205,16 +223,14 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
     if not needs_grad:
         out = Tensor._make(ans)
     else:
-        node = node_class(name or prim.grad_fn)()
-        edges, versions = [], []
-        for a in args:
-            if isinstance(a, Tensor):
-                edges.append((a._graph_node(), a._output_nr) if a._requires_grad else _NO_EDGE)
-                versions.append(a._vbox[0])
-            else:
-                edges.append(_NO_EDGE)
-                versions.append(0)
-        node.next_functions = tuple(edges)
+        node = _node_classes[name or prim.grad_fn]()
+        if len(args) == 1:  # a unary op: its one input is the tensor that requires grad
+            edges = ((a.grad_fn or a._graph_node(), a._output_nr),)
+        else:
+            edges = tuple([(a.grad_fn or a._graph_node(), a._output_nr)
+                           if isinstance(a, Tensor) and a._requires_grad else _NO_EDGE
+                           for a in args])
+        node.next_functions = edges
         node._prim = prim
         node._args = args
         node._params = params
@@ -223,8 +239,8 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
         node._pre_hooks = node._retains = None
         out = Tensor._make(ans, node, True)
         if prim.saves:  # remember versions (the output's last), to detect in-place changes
-            versions.append(0)
-            node._versions = tuple(versions)
+            node._versions = (*[a._vbox[0] if isinstance(a, Tensor) else 0 for a in args], 0)
+            node._epoch = _inplace_epoch[0]
             node._out = weakref.ref(out) if prim.reads_ans else _no_output
         else:
             node._versions = None

@@ -14,7 +14,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from . import _dtype, grad_mode, rules
+from . import _dtype, engine, grad_mode, rules
 from .tensor import Tensor, _warn_once
 
 _py_sum, _py_max, _py_min, _py_abs, _py_round = (builtins.sum, builtins.max, builtins.min,
@@ -79,6 +79,13 @@ def _weak_fits(np_dtype, s) -> bool:
 
 def _promote(a, b):
     """The two operands' arrays, cast to PyTorch's result dtype."""
+    if isinstance(a, Tensor):  # fast paths for the common cases, which need no cast:
+        xa = a._data
+        if isinstance(b, Tensor):  # two tensors of one dtype
+            if xa.dtype == b._data.dtype:
+                return a, b, xa, b._data
+        elif type(b) is builtins.float and xa.dtype.kind == "f":  # x * 0.5, x float
+            return a, b, xa, b
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
     if not ta:
         a = _scalar(a)
@@ -1016,7 +1023,7 @@ def setitem(x: Tensor, idx, value) -> None:
         _commit(x, result)
     else:
         x._data[index] = _as_array(value)
-        x._vbox[0] += 1
+        engine.bump_version(x)
 
 
 # In-place operations ---------------------------------------------------------------------
@@ -1072,7 +1079,7 @@ def _commit(x: Tensor, result: Tensor) -> Tensor:
             if a is not b:
                 b._accum = a._accum
     x._data[...] = result._data
-    x._vbox[0] += 1
+    engine.bump_version(x)
     if result.grad_fn is not None:
         x.grad_fn = result.grad_fn
         x._output_nr = result._output_nr
@@ -1105,7 +1112,7 @@ def zero_(x: Tensor) -> Tensor:
     if grad_mode._state.enabled and x._requires_grad:
         return _commit(x, mul(_alias(x), 0))
     x._data[...] = 0
-    x._vbox[0] += 1
+    engine.bump_version(x)
     return x
 
 
@@ -1115,7 +1122,7 @@ def fill_(x: Tensor, value) -> Tensor:
                                      and value._requires_grad):
         return _commit(x, add(mul(_alias(x), 0), value))
     x._data[...] = _as_array(value)
-    x._vbox[0] += 1
+    engine.bump_version(x)
     return x
 
 
@@ -1127,7 +1134,7 @@ def copy_(x: Tensor, src: Tensor) -> Tensor:
         x._data[...] = np.broadcast_to(_as_array(src), x._data.shape)
     except ValueError:
         raise _broadcast_error(x.shape, _shape(src)) from None
-    x._vbox[0] += 1
+    engine.bump_version(x)
     return x
 
 

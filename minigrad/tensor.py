@@ -70,8 +70,16 @@ _CPU = device()
 
 
 class Tensor:
-    __slots__ = ("_data", "grad_fn", "_requires_grad", "_grad", "_vbox", "_accum",
-                 "_retains_grad", "_base", "_fw", "_output_nr", "__weakref__")
+    # Every op makes a Tensor, so ``_make`` sets only these slots.  The attributes
+    # below them are rarely set: a class-level default serves until an instance
+    # sets its own (in its ``__dict__``, which costs nothing until first used).
+    __slots__ = ("_data", "grad_fn", "_requires_grad", "_grad", "_vbox", "__dict__",
+                 "__weakref__")
+    _accum = None  # the AccumulateGrad node of a leaf, made when first needed
+    _retains_grad = False
+    _base = None  # the tensor a view was taken of
+    _fw = None  # the forward-mode tangent (autograd/forward_ad.py)
+    _output_nr = 0  # which output of grad_fn (custom Functions may have several)
     __array_ufunc__ = None  # NumPy defers to our operators: np.float64(2) * t is a Tensor
 
     # Construction ------------------------------------------------------------------
@@ -102,20 +110,16 @@ class Tensor:
         t._requires_grad = requires_grad
         t._grad = None
         t._vbox = [0]
-        t._accum = None
-        t._retains_grad = False
-        t._base = None
-        t._fw = None
-        t._output_nr = 0  # which output of grad_fn (custom Functions may have several)
         return t
 
     def _graph_node(self):
         """This tensor's node in the graph: its grad_fn, or an AccumulateGrad."""
         if self.grad_fn is not None:
             return self.grad_fn
-        if self._accum is None:
-            self._accum = engine.AccumulateGrad(self)
-        return self._accum
+        accum = self._accum
+        if accum is None:
+            accum = self._accum = engine.AccumulateGrad(self)
+        return accum
 
     # Autograd attributes ----------------------------------------------------------
     @property

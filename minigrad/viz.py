@@ -35,6 +35,7 @@ Gradients are shown for leaves and for tensors that called ``retain_grad()``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -303,10 +304,15 @@ class GraphGeometry:
 
 
 def graph_geometry(tensor: Tensor, *, params: dict[str, Tensor] | None = None,
-                   show_values: bool = True, show_grads: bool = True) -> GraphGeometry:
-    """The boxes and edge lines of ``draw_graph``'s drawing of ``tensor``'s graph."""
+                   show_values: bool = True, show_grads: bool = True,
+                   label: Callable[[GraphNode], str] | None = None) -> GraphGeometry:
+    """The boxes and edge lines of ``draw_graph``'s drawing of ``tensor``'s graph.
+
+    ``label(node)`` replaces the text of each box (and so its size), for drawings
+    that style boxes their own way."""
     layout = graph_layout(tensor, params)
-    labels = {n.id: _label(n, show_values, show_grads) for n in layout.nodes}
+    label = label or (lambda n: _label(n, show_values, show_grads))
+    labels = {n.id: label(n) for n in layout.nodes}
     size = {}  # node id -> (width, height); a virtual node is a point
     for n in layout.nodes:
         lines = labels[n.id].split("\n")

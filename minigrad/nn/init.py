@@ -10,14 +10,14 @@ import math
 
 import numpy as np
 
-from .. import _random
+from .. import _random, engine
 from ..tensor import Tensor
 
 
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
     """Write ``values`` into ``tensor`` (not recorded, like PyTorch's init under no_grad)."""
     tensor._data[...] = values
-    tensor._vbox[0] += 1
+    engine.bump_version(tensor)
     return tensor
 
 

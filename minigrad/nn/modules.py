@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from .. import _dtype
+from .. import _dtype, engine
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 (PyTorch's idiom)
 from . import init
@@ -221,7 +221,7 @@ class Module:
                         f"{list(arr.shape)} from checkpoint, the shape in current model is "
                         f"{list(t.shape)}.")
                 t._data[...] = arr
-                t._vbox[0] += 1
+                engine.bump_version(t)
         return missing, unexpected
 
     # Printing ----------------------------------------------------------------------
@@ -269,7 +269,7 @@ def _zero_grad(p: Tensor, set_to_none: bool) -> None:
         else:
             g._requires_grad = False
         g._data[...] = 0
-        g._vbox[0] += 1
+        engine.bump_version(g)
 
 
 # Containers ----------------------------------------------------------------------------
