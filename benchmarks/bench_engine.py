@@ -16,16 +16,16 @@ a fresh subprocess (so the peak is that chain's alone).
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import platform
 import subprocess
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from timing import best_times  # noqa: E402 (benchmarks/ is the script's folder)
 
 import minigrad  # noqa: E402
 
@@ -36,26 +36,6 @@ except ImportError:  # the table still shows minigrad's times
 
 CHAIN_DEPTH = 1_000_000
 MEMORY_TARGET = 2 * 1024**3
-
-
-def best_times(steps, reps: int) -> list[float]:
-    """The fastest of ``reps`` runs of each ``step()``, in seconds, after a warm-up.
-
-    The steps take turns, so that a busy machine slows them alike."""
-    for step in steps:
-        step()
-    best = [float("inf")] * len(steps)
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(reps):
-            for k, step in enumerate(steps):
-                start = time.perf_counter()
-                step()
-                best[k] = min(best[k], time.perf_counter() - start)
-    finally:
-        gc.enable()
-    return best
 
 
 # The cases: each takes a library and returns a step() that runs forward + backward ----

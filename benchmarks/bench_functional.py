@@ -15,15 +15,15 @@ Prints a Markdown table: minigrad time, torch time, minigrad/torch, target.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
-import time
 import warnings
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from timing import best_times  # noqa: E402 (benchmarks/ is the script's folder)
 
 import minigrad  # noqa: E402
 
@@ -33,25 +33,6 @@ except ImportError:  # the table still shows minigrad's times
     torch = None
 
 TARGET = 1.5
-
-
-def best_times(steps, reps: int) -> list[float]:
-    """The fastest of ``reps`` runs of each ``step()``, in seconds (after a warm-up).
-    The steps take turns, so that a busy machine slows them alike."""
-    for step in steps:
-        step()
-    best = [float("inf")] * len(steps)
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(reps):
-            for i, step in enumerate(steps):
-                start = time.perf_counter()
-                step()
-                best[i] = min(best[i], time.perf_counter() - start)
-    finally:
-        gc.enable()
-    return best
 
 
 def _data():
