@@ -51,7 +51,8 @@ class Course:
         if not self.db_url.startswith(("sqlite:///", "postgresql://", "postgresql+")):
             raise CourseError(f"unsupported database URL {self.db_url!r}: use sqlite:///PATH "
                               "or postgresql://USER@HOST:PORT/DB")
-        self.write_config()
+        if create or not (self.root / "nbgrader_config.py").exists():
+            self.write_config()
 
     # Paths ------------------------------------------------------------------------------
     def path(self, step: str, *parts: str) -> Path:
@@ -107,10 +108,23 @@ class Course:
         return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
 
     @contextmanager
-    def gradebook(self):
-        """nbgrader's Gradebook, retrying while another writer holds the database."""
+    def gradebook(self, keep: bool = False):
+        """nbgrader's Gradebook, retrying while another writer holds the database.
+
+        ``keep=True`` (autograde's worker processes) reuses one open gradebook per
+        process: opening one costs a connection and a check of every table.
+        """
         from nbgrader.api import Gradebook
 
+        key = (self.db_url, os.getpid())
+        if keep and key in _kept:
+            gb = _kept[key]
+            try:
+                yield gb
+            except BaseException:
+                gb.db.rollback()
+                raise
+            return
         for attempt in range(30):
             try:
                 gb = Gradebook(self.db_url, course_id=COURSE_ID)
@@ -120,7 +134,14 @@ class Course:
                     raise CourseError(f"cannot open the gradebook {self.db_url}: "
                                       f"{str(exc).splitlines()[0]}") from None
                 time.sleep(0.2 * (attempt + 1))
+        if keep:
+            _kept[key] = gb
+            yield gb
+            return
         try:
             yield gb
         finally:
             gb.close()
+
+
+_kept: dict = {}  # (database URL, process id) -> an open Gradebook

@@ -220,7 +220,7 @@ def autograde(course: Course, assignments=None, students=None, workers: int | No
         import multiprocessing
 
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(grade_unit, *job): job[2] for job in jobs}
+            futures = {pool.submit(grade_unit, *job, True): job[2] for job in jobs}
             for future in as_completed(futures):
                 unit = futures[future]
                 try:
@@ -247,8 +247,12 @@ def _spec(course: Course, assignment: str, notebook: str) -> judge.Spec:
     return _specs[key]
 
 
-def grade_unit(root: str, db_url: str, unit, seed: int, limits=None) -> UnitResult:
-    """Grade one (student, assignment, notebook) and record the result."""
+def grade_unit(root: str, db_url: str, unit, seed: int, limits=None,
+               keep_gradebook: bool = False) -> UnitResult:
+    """Grade one (student, assignment, notebook) and record the result.
+
+    ``keep_gradebook``: reuse this process's open gradebook (worker processes).
+    """
     student, assignment, notebook = unit
     course = Course(root, db_url)
     t0 = time.perf_counter()
@@ -273,7 +277,7 @@ def grade_unit(root: str, db_url: str, unit, seed: int, limits=None) -> UnitResu
         if graded.status == "malformed":
             result.status, result.reason = "failed", f"malformed notebook: {graded.reason}"
     t1 = time.perf_counter()
-    with course.gradebook() as gb, warnings.catch_warnings():
+    with course.gradebook(keep=keep_gradebook) as gb, warnings.catch_warnings():
         # nbgrader's add_submission trips SQLAlchemy's autoflush warnings: harmless here.
         warnings.simplefilter("ignore")
         due = gb.find_assignment(assignment).duedate
