@@ -21,6 +21,7 @@ call: the cost of a small op is mostly Python's, not NumPy's.
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from typing import TYPE_CHECKING
 
@@ -99,6 +100,8 @@ class Node:
                 from .autograd.forward_ad import _copy_tangent  # forward-over-reverse
 
                 _copy_tangent(self._out(), ans)
+        elif len(args) == 1:  # (the common unary op, without building a list)
+            inputs, ans = (args[0]._data,), self._ans
         else:
             inputs, ans = [a._data if isinstance(a, Tensor) else a for a in args], self._ans
         prim, params = self._prim, self._params
@@ -110,7 +113,8 @@ class Node:
                 grads.append(None)
                 continue
             vjp = vjps[i] if type(vjps) is tuple else vjps(i)
-            gi = vjp(g, ans, *inputs, **params)
+            # (most ops have no params: calling without ** spares building a dict)
+            gi = vjp(g, ans, *inputs, **params) if params else vjp(g, ans, *inputs)
             if counter is not None:  # minigrad.counting: one VJP evaluation
                 counter.count_vjp(prim)
             x = args[i]._data
@@ -224,7 +228,8 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
         out = Tensor._make(ans)
     else:
         node = _node_classes[name or prim.grad_fn]()
-        if len(args) == 1:  # a unary op: its one input is the tensor that requires grad
+        unary = len(args) == 1  # then its one input is ``a``, which requires grad
+        if unary:
             edges = ((a.grad_fn or a._graph_node(), a._output_nr),)
         else:
             edges = tuple([(a.grad_fn or a._graph_node(), a._output_nr)
@@ -239,7 +244,8 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
         node._pre_hooks = node._retains = None
         out = Tensor._make(ans, node, True)
         if prim.saves:  # remember versions (the output's last), to detect in-place changes
-            node._versions = (*[a._vbox[0] if isinstance(a, Tensor) else 0 for a in args], 0)
+            node._versions = ((a._vbox[0], 0) if unary else
+                              (*[a._vbox[0] if isinstance(a, Tensor) else 0 for a in args], 0))
             node._epoch = _inplace_epoch[0]
             node._out = weakref.ref(out) if prim.reads_ans else _no_output
         else:
@@ -379,7 +385,7 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                         _accumulate(node.variable, g, create_graph)
                 continue
             edges = node.next_functions
-            grads = None
+            grads = _NO_GRADS
             if g is not None:
                 if node._retains is not None:
                     t = node._retains()
@@ -393,10 +399,9 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                     grads = node._apply(g, create_graph, needed)
                 if not retain_graph:
                     node._release()
-            for k, (nxt, nr) in enumerate(edges):
+            for (nxt, nr), gk in zip(edges, grads, strict=False):  # (_NO_GRADS is endless)
                 if nxt is None:
                     continue
-                gk = None if grads is None else grads[k]
                 if gk is not None:
                     if nxt._num_outputs > 1:
                         gk = _OutputGrads.one(nxt, nr, gk)
@@ -421,6 +426,10 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
         None if g is None else (g if create_graph else Tensor._make(np.array(g, copy=True)))
         for g in captured
     ]
+
+
+# The gradients of a node that received none, zipped with its edges: None for each.
+_NO_GRADS = itertools.repeat(None)
 
 
 class _OutputGrads(list):

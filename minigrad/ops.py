@@ -154,7 +154,8 @@ def _float_input(x: Tensor) -> Tensor:
 
 def _unary(prim, name=None):
     def op(input: Tensor) -> Tensor:  # noqa: A002 (PyTorch's argument name)
-        return prim.apply((_float_input(input),), name=name)
+        x = _float_input(input)
+        return prim.apply((x,), name=name, arrays=(x._data,))
 
     op.__name__ = prim.name
     op.__doc__ = prim.doc

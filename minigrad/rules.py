@@ -63,7 +63,8 @@ class Primitive:
         """Run on Tensors (and Python scalars), recording the op for autograd."""
         if arrays is None:
             arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-        ans = self.fwd(*arrays, **params)
+        # (most ops have no params: calling without ** spares building a dict)
+        ans = self.fwd(*arrays, **params) if params else self.fwd(*arrays)
         if type(ans) is not np.ndarray:
             ans = np.asarray(ans)
         return engine.record(self, args, params, ans, name)
@@ -84,7 +85,7 @@ RULES: dict[str, Primitive] = {}
 # filtered (minigrad/__init__.py), but NumPy's reductions warn from NumPy's Python code,
 # which that filter does not reach: their forwards run under np.errstate instead.
 _REDUCTIONS = {"sum", "mean", "prod", "amax", "amin", "norm", "logsumexp", "softmax",
-               "log_softmax", "sum_to", "select_along"}
+               "log_softmax", "select_along"}
 
 
 def _quietly(fwd: Callable) -> Callable:
@@ -147,7 +148,9 @@ def _sum_to_fwd(x, *, shape):
     lead = x.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         i + lead for i, s in enumerate(shape) if s == 1 and x.shape[i + lead] != 1)
-    out = np.sum(x, axis=axes, keepdims=True) if axes else x
+    # np.add.reduce, not np.sum: called from here, its inf/nan warnings are filtered
+    # (minigrad/__init__.py) without an np.errstate on this hot path of every backward.
+    out = np.add.reduce(x, axis=axes, keepdims=True) if axes else x
     return out.reshape(shape)
 
 
@@ -491,7 +494,7 @@ tanh = defprim("tanh", np.tanh, (lambda g, ans, x: g * (1.0 - ans * ans),),
                (lambda t, ans, x: t * (1.0 - ans * ans),), doc="d tanh(x) = (1 - tanh(x)^2) dx")
 sigmoid = defprim("sigmoid", lambda x: _sigmoid(x), (lambda g, ans, x: g * ans * (1.0 - ans),),
                   (lambda t, ans, x: t * ans * (1.0 - ans),), doc="d s(x) = s(x) (1 - s(x)) dx")
-relu = defprim("relu", lambda x: np.maximum(x, 0).astype(x.dtype, copy=False),
+relu = defprim("relu", lambda x: np.where(x < 0, 0, x).astype(x.dtype, copy=False),
                (lambda g, ans, x: where(ans <= 0, 0.0, g),),  # nan passes, as in PyTorch
                (lambda t, ans, x: where(ans <= 0, 0.0, t),), doc="d relu(x) = [x > 0] dx")
 leaky_relu = defprim("leaky_relu", lambda x, slope: np.where(x > 0, x, x * slope),
@@ -635,10 +638,18 @@ def _sigmoid(x):
     return (1 / (1 + np.exp(-x))).astype(x.dtype, copy=False)
 
 
+_VIA_FLOAT64_MAX = 4096  # elements
+
+
 def _via_float64(fn, x):
     """``fn`` of a float32 array computed in float64 and rounded: correctly rounded
-    in almost every element, as PyTorch's (NumPy's float32 kernels are often 1 ulp off)."""
-    if x.dtype == np.float32:
+    in almost every element, as PyTorch's (NumPy's float32 kernels are often 1 ulp off).
+
+    Only up to ``_VIA_FLOAT64_MAX`` elements: beyond, the detour costs 10x the float32
+    kernel (a 1,000,000-element exp: 5 ms instead of 0.5 ms), so large arrays take
+    NumPy's float32 result, up to 2 ulp from PyTorch's.  Small tensors, which tutorials
+    print, keep PyTorch's digits."""
+    if x.dtype == np.float32 and x.size <= _VIA_FLOAT64_MAX:
         return fn(x.astype(np.float64)).astype(np.float32)
     return fn(x)
 
