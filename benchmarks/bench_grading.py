@@ -90,7 +90,7 @@ def main() -> None:
     ours, theirs = base / "ours", base / "nbgrader"
     build(ours, args.assignments, args.copies)
     shutil.copytree(ours, theirs)
-    Course(theirs)  # rewrites nbgrader_config.py for the copy's paths
+    Course(theirs).write_config()  # nbgrader_config.py with the copy's paths
     units = pipeline.units(Course(ours))
     n = len(units)
     print(f"{n} notebooks ({', '.join(args.assignments)}, sample class x{args.copies}); "
