@@ -12,12 +12,13 @@ import copy
 import datetime as dt
 import importlib.util
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from course.exercises import cell_id, exercise_id
+from course.exercises import cell_id, dependents, exercise_id
 
 from .course_dir import REPO, Course
 
@@ -38,7 +39,11 @@ def _wrong_answers(assignment: str) -> dict:
         return {}
     spec = importlib.util.spec_from_file_location(f"wrong_answers_{assignment}", path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(REPO))  # the modules may import repository helpers (notebooks.build)
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(REPO))
     return module.WRONG
 
 
@@ -87,9 +92,14 @@ def make(course: Course, out: Path, due: dt.datetime) -> list[Expected]:
                                              for e in half}, sum(points[e] for e in half))
             for k, (eid, wrong) in enumerate(sorted(_wrong_answers(assignment).items())):
                 if eid in points and wrong:
-                    answers = dict(solutions)
+                    # The mistake in eid; the exercises building on it left unanswered
+                    # (with a wrong eid they might fail or not: this way it is known).
+                    later = dependents(eid)
+                    answers = {gid: code for gid, code in solutions.items()
+                               if exercise_id(gid) not in later}
                     answers[cell_id(eid, True)] = next(iter(wrong.values()))
-                    submit(f"{assignment}-mistake{k + 1}", answers, total - points[eid])
+                    lost = points[eid] + sum(points[e] for e in later)
+                    submit(f"{assignment}-mistake{k + 1}", answers, total - lost)
             submit(f"{assignment}-late", solutions, total, when=due + dt.timedelta(hours=5))
             submit(f"{assignment}-malformed", {}, 0, status="failed",
                    raw=b'{"cells": [ {"cell_type": "code", "source": "truncated')

@@ -82,6 +82,20 @@ def test_plausible_wrong_answer_fails(exercise_id, code):
     assert verdict.message
 
 
+def test_an_answer_using_another_answers_definitions_declares_it_builds_on_it():
+    import re
+
+    for path in NOTEBOOKS:
+        cells = {exercises.exercise_id(c.metadata["nbgrader"]["grade_id"]): c.source
+                 for c in _load(path).cells if c.metadata.get("nbgrader", {}).get("solution")}
+        defined = {e: set(re.findall(r"^(?:def|class)\s+(\w+)", s, re.M))
+                   for e, s in cells.items()}
+        for e, source in cells.items():
+            uses = {o for o, names in defined.items() if o != e and any(
+                re.search(rf"\b{n}\b", source) for n in names)}
+            assert uses <= set(exercises.get(e).builds_on), (e, uses)
+
+
 def test_every_exercise_has_a_test_cell_a_wrong_answer_and_consistent_points():
     in_notebooks = {}
     for path in NOTEBOOKS:

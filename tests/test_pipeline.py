@@ -402,3 +402,16 @@ def test_nbgrader_validate_agrees_with_course_check(graded, tmp_path):
     inverted = nbgrader_validate(graded.course, *stubs, invert=True)
     for stub in stubs:
         assert "Success! The notebook does not pass any tests." in inverted[stub.name]
+
+
+def test_demo_grades_the_whole_sample_class_of_every_lesson_as_expected(tmp_path):
+    """The README's main job: every lesson, every sample student, the expected score."""
+    import subprocess
+    import sys
+
+    course = Path(sys.executable).parent / "course"
+    run = subprocess.run([str(course), "demo", "--root", str(tmp_path / "demo")],
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "all sample students got the expected scores" in run.stdout
+    assert "UNEXPECTED" not in run.stdout

@@ -52,6 +52,8 @@ class Exercise:
     # judges instead of comparing with ``reference``: accept(*args, answer) -> None when
     # right, else the reason.  ``reference`` then only shows one right answer.
     accept: Callable | None = None
+    # Earlier exercises whose answers this one uses (a wrong one there can fail it too).
+    builds_on: list = field(default_factory=list)
 
     @property
     def notebook(self) -> str:
@@ -81,6 +83,20 @@ def exercise(**kwargs) -> Exercise:
         raise ValueError(f"exercise {ex.id} is defined twice")
     EXERCISES[ex.id] = ex
     return ex
+
+
+def dependents(exercise_id: str) -> set[str]:
+    """The exercises that build on ``exercise_id``, directly or not."""
+    load()
+    found: set[str] = set()
+    todo = [exercise_id]
+    while todo:
+        e = todo.pop()
+        for ex in EXERCISES.values():
+            if e in ex.builds_on and ex.id not in found:
+                found.add(ex.id)
+                todo.append(ex.id)
+    return found
 
 
 def load() -> dict[str, Exercise]:

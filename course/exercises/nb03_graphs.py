@@ -92,6 +92,7 @@ exercise(
 
 exercise(
     id="nb03.adjoint_trace", name="adjoint_trace", points=3, by_hand=True,
+    builds_on=["nb03.primal_trace"],
     signature="adjoint_trace(x1, x2)", sample=_point, reference=_adjoints,
     rtol=1e-9, atol=1e-12, edge_cases=[[f(2.0), f(5.0)]],
     hint="go backward from v5 (adjoint 1): the adjoint of v_j is the sum, over every v_i "

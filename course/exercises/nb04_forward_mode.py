@@ -70,6 +70,7 @@ def _jvp(program: str, x: np.ndarray, v: np.ndarray) -> dict:
 
 exercise(
     id="nb04.jvp", name="jvp", points=2, by_hand=True, driver="nb04_jvp",
+    builds_on=["nb04.Dual"],
     signature="jvp(f, x, v)", sample=_vector_case, reference=_jvp, rtol=1e-9, atol=1e-12,
     edge_cases=[[_value("x * x.sum()"), arr([1.0, 2.0, 3.0]), arr([1.0, 0.0, 0.0])]],
     hint="run f once on Dual(x, v): the tangent of the result is J v. Your Dual's methods "
@@ -88,6 +89,7 @@ def _jacobian(program: str, x: np.ndarray) -> dict:
 
 exercise(
     id="nb04.jacobian_fwd", name="jacobian_fwd", points=3, by_hand=True,
+    builds_on=["nb04.jvp"],
     driver="nb04_jacobian", signature="jacobian_fwd(f, x)",
     sample=lambda rng: _vector_case(rng)[:2], reference=_jacobian, rtol=1e-9, atol=1e-12,
     edge_cases=[[_value("x * x.sum()"), arr([1.0, 2.0, 3.0])], [_value("x * x.sum()"), arr([2.0])]],
@@ -112,6 +114,7 @@ def _babylonian(x: float, n: int) -> dict:
 
 exercise(
     id="nb04.babylonian", name="babylonian", points=2, by_hand=True,
+    builds_on=["nb04.Dual"],  # its check runs babylonian on your Dual
     driver="nb04_babylonian", signature="babylonian(x, n)",
     sample=lambda rng: [f(10 ** rng.uniform(-1, 2)), {"int": int(rng.integers(0, 9))}],
     reference=_babylonian, rtol=1e-9, atol=1e-12,

@@ -200,6 +200,7 @@ def _expression_case(rng: np.random.Generator) -> list:
 
 exercise(
     id="nb05.backward", name="backward", points=4, by_hand=True, driver="nb05_expression",
+    builds_on=["nb05.Scalar", "nb05.topological_sort"],
     signature="out.backward()", sample=_expression_case,
     reference=_reference_grads, rtol=1e-7, atol=1e-9, visible=5, hidden=60,
     edge_cases=[[_value([1.5]), _value([["add", 0, 0]])],
