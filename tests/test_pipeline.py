@@ -406,9 +406,6 @@ def test_nbgrader_validate_agrees_with_course_check(graded, tmp_path):
 
 def test_demo_grades_the_whole_sample_class_of_every_lesson_as_expected(tmp_path):
     """The README's main job: every lesson, every sample student, the expected score."""
-    import subprocess
-    import sys
-
     course = Path(sys.executable).parent / "course"
     run = subprocess.run([str(course), "demo", "--root", str(tmp_path / "demo")],
                          capture_output=True, text=True, timeout=900)
