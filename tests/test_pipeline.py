@@ -412,3 +412,15 @@ def test_demo_grades_the_whole_sample_class_of_every_lesson_as_expected(tmp_path
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "all sample students got the expected scores" in run.stdout
     assert "UNEXPECTED" not in run.stdout
+
+
+def test_every_released_lesson_fails_every_test_cell_as_released(graded, tmp_path):
+    """nbgrader's own check on the student versions of all lessons: no test passes."""
+    stubs = []
+    for assignment, sources in LESSONS.items():
+        for source_path in sources:
+            stubs.append(tmp_path / source_path.name)
+            shutil.copy(graded.course.path("release", assignment, source_path.name), stubs[-1])
+    inverted = nbgrader_validate(graded.course, *stubs, invert=True)
+    for stub in stubs:
+        assert "Success! The notebook does not pass any tests." in inverted[stub.name], stub
