@@ -2,7 +2,7 @@
 replay PyTorch transcripts (REPL sessions, notebook cells) against minigrad.
 
 A transcript is PyTorch's own output, copied from the measured catalogue
-(/work/shared/reference/torch_behaviour.md) or from a tutorial.  The runners
+(../shared/reference/torch_behaviour.md) or from a tutorial.  The runners
 execute its code with ``torch`` bound to minigrad and render what minigrad
 prints in the same format, so a test is one string comparison whose diff
 shows exactly which line differs.

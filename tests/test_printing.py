@@ -1,7 +1,7 @@
 """Tensor printing must read exactly as PyTorch 2.13's.
 
 The golden strings are copied from the measured catalogue
-(/work/shared/reference/torch_behaviour.md, section 2); the differential tests
+(../shared/reference/torch_behaviour.md, section 2); the differential tests
 compare against a real torch when one is installed.
 """
 
