@@ -27,6 +27,7 @@ import json
 import os
 import resource
 import select
+import shlex
 import shutil
 import signal
 import subprocess
@@ -160,7 +161,8 @@ def _hidden_paths(extra: list[Path]) -> list[str]:
 
 
 def _wrapper(level: str, hide: list[str], uid: int, gid: int | None = None) -> list[str]:
-    mounts = "".join(f"mount -t tmpfs -o size=64k,mode=000 none '{p}' && " for p in hide)
+    mounts = "".join(f"mount -t tmpfs -o size=64k,mode=000 none {shlex.quote(p)} && "
+                     for p in hide)
     if level == "root":
         inner = (f"{mounts}exec setpriv --reuid={uid} --regid={gid or uid} --clear-groups "
                  "--no-new-privs -- \"$@\"")
