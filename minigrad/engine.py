@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -55,11 +56,23 @@ _NO_EDGE = (None, 0)  # the next_functions entry of an input that needs no gradi
 
 
 class Node:
-    """A recorded op (PyTorch's ``grad_fn``).  Its class name is PyTorch's."""
+    """A recorded op (PyTorch's ``grad_fn``).  Its class name is PyTorch's.
 
-    __slots__ = ("next_functions", "_prim", "_args", "_params", "_ans", "_versions",
-                 "_epoch", "_out", "_freed", "_pre_hooks", "_retains", "__weakref__")
+    ``_seq`` numbers nodes in the order they were made, so every node's number
+    is larger than those of the nodes it points to: the backward pass visits
+    nodes from the largest number down (as PyTorch does), which is an order in
+    which a node runs only after every gradient flowing into it has arrived.
+    """
+
+    __slots__ = ("next_functions", "_seq", "_prim", "_args", "_arrays", "_params", "_ans",
+                 "_versions", "_out", "__dict__", "__weakref__")
     _num_outputs = 1  # more only for custom Functions (autograd/function.py)
+    _pre_hooks = None  # {id: hook} once register_prehook / Tensor.register_hook is used
+    _retains = None  # weakref to the output that called retain_grad()
+
+    @property
+    def _freed(self) -> bool:
+        return self._args is None
 
     def name(self) -> str:
         return type(self).__name__
@@ -88,23 +101,14 @@ class Node:
     def _apply(self, g, create_graph: bool, needed) -> list:
         """Gradients for each input, as arrays or (create_graph) Tensors; None where
         not needed."""
-        if self._freed:
-            raise RuntimeError(SECOND_BACKWARD)
-        if self._versions is not None and self._epoch != _inplace_epoch[0]:
-            self._check_versions()  # some tensor changed in place since this op ran
-        Tensor = _tensor.Tensor
         args = self._args
+        if args is None:
+            raise RuntimeError(SECOND_BACKWARD)
+        if self._versions is not None and _last_inplace[0] > self._seq:
+            self._check_versions()  # some tensor changed in place since this op ran
         if create_graph:
-            inputs, ans = args, Tensor._make(self._ans, self, True)
-            if forward_hook[0] is not None and self._versions is not None:
-                from .autograd.forward_ad import _copy_tangent  # forward-over-reverse
-
-                _copy_tangent(self._out(), ans)
-        elif len(args) == 1:  # (the common unary op, without building a list)
-            inputs, ans = (args[0]._data,), self._ans
-        else:
-            inputs, ans = [a._data if isinstance(a, Tensor) else a for a in args], self._ans
-        prim, params = self._prim, self._params
+            return self._apply_graph(g, needed)
+        prim, params, ans, arrays = self._prim, self._params, self._ans, self._arrays
         vjps = prim.vjps  # a tuple, or (cat, stack) a function of the input's number
         counter = op_counter[0]
         grads = []
@@ -114,31 +118,56 @@ class Node:
                 continue
             vjp = vjps[i] if type(vjps) is tuple else vjps(i)
             # (most ops have no params: calling without ** spares building a dict)
-            gi = vjp(g, ans, *inputs, **params) if params else vjp(g, ans, *inputs)
+            gi = vjp(g, ans, *arrays, **params) if params else vjp(g, ans, *arrays)
             if counter is not None:  # minigrad.counting: one VJP evaluation
                 counter.count_vjp(prim)
             x = args[i]._data
-            gd = gi._data if create_graph else gi
-            if gd.shape != x.shape or gd.dtype != x.dtype:  # broadcast, or promoted
-                gi = _fit(gi, x, create_graph)
+            if gi.shape != x.shape or gi.dtype != x.dtype:  # broadcast, or promoted
+                gi = _fit(gi, x, False)
+            grads.append(gi)
+        return grads
+
+    def _apply_graph(self, g, needed) -> list:
+        """``_apply`` with ``create_graph=True``: the rules run on Tensors, recording."""
+        Tensor = _tensor.Tensor
+        args, prim, params = self._args, self._prim, self._params
+        ans = Tensor._make(self._ans, self, True)
+        if forward_hook[0] is not None and self._versions is not None:
+            from .autograd.forward_ad import _copy_tangent  # forward-over-reverse
+
+            _copy_tangent(self._out(), ans)
+        vjps = prim.vjps
+        counter = op_counter[0]
+        grads = []
+        for i, (nxt, _) in enumerate(self.next_functions):
+            if nxt is None or (needed is not None and nxt not in needed):
+                grads.append(None)
+                continue
+            vjp = vjps[i] if type(vjps) is tuple else vjps(i)
+            gi = vjp(g, ans, *args, **params)
+            if counter is not None:
+                counter.count_vjp(prim)
+            x = args[i]._data
+            if gi._data.shape != x.shape or gi._data.dtype != x.dtype:
+                gi = _fit(gi, x, True)
             grads.append(gi)
         return grads
 
     def _release(self) -> None:
         if self._prim.saves:
-            self._freed = True
-            self._args = self._ans = None
+            self._args = self._arrays = self._ans = None
 
 
 class AccumulateGrad:
     """The graph node of a leaf: adds incoming gradients into ``variable.grad``."""
 
-    __slots__ = ("variable", "next_functions", "_pre_hooks", "__weakref__")
+    __slots__ = ("variable", "next_functions", "_seq", "_pre_hooks", "__weakref__")
     _num_outputs = 1
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
         self.next_functions = ()
+        self._seq = next(_seq)
         self._pre_hooks = None
 
     def name(self) -> str:
@@ -206,50 +235,58 @@ def _no_output():
 def bump_version(t: Tensor) -> None:
     """Count an in-place change of ``t`` (every one goes through here)."""
     t._vbox[0] += 1
-    _inplace_epoch[0] += 1
+    _last_inplace[0] = next(_seq)
 
 
-# How many in-place changes the program has made.  A node remembers it when recorded:
-# if it has not moved by backward, no saved tensor can have changed, and backward
-# skips comparing every saved tensor's version.
-_inplace_epoch = [0]
+# Node numbers, in order of creation; an in-place change takes a number too.  A node
+# made after the last in-place change cannot have had a saved tensor changed since,
+# so backward skips comparing versions for it.
+_seq = itertools.count()
+_last_inplace = [-1]
+_new_tensor = object.__new__
 
 
-def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: str | None):
-    """Wrap ``ans`` in a Tensor, recording a node when an input requires grad."""
+def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: str | None,
+           arrays) -> Tensor:
+    """Wrap ``ans`` (``prim`` of ``arrays``, the data of ``args``) in a Tensor, and
+    record a node for it when an input requires grad.  (Every op passes here, so
+    this is written for speed: it builds the Tensor and the Node itself.)"""
     Tensor = _tensor.Tensor
-    needs_grad = False
+    out = _new_tensor(Tensor)
+    out._data = ans
+    out._vbox = [0]
+    out.grad_fn = None
+    out._requires_grad = False
     if grad_mode._state.enabled:
         for a in args:
             if isinstance(a, Tensor) and a._requires_grad:
-                needs_grad = True
                 break
-    if not needs_grad:
-        out = Tensor._make(ans)
-    else:
-        node = _node_classes[name or prim.grad_fn]()
-        unary = len(args) == 1  # then its one input is ``a``, which requires grad
-        if unary:
-            edges = ((a.grad_fn or a._graph_node(), a._output_nr),)
         else:
-            edges = tuple([(a.grad_fn or a._graph_node(), a._output_nr)
-                           if isinstance(a, Tensor) and a._requires_grad else _NO_EDGE
-                           for a in args])
-        node.next_functions = edges
-        node._prim = prim
-        node._args = args
-        node._params = params
-        node._ans = ans
-        node._freed = False
-        node._pre_hooks = node._retains = None
-        out = Tensor._make(ans, node, True)
-        if prim.saves:  # remember versions (the output's last), to detect in-place changes
-            node._versions = ((a._vbox[0], 0) if unary else
-                              (*[a._vbox[0] if isinstance(a, Tensor) else 0 for a in args], 0))
-            node._epoch = _inplace_epoch[0]
-            node._out = weakref.ref(out) if prim.reads_ans else _no_output
-        else:
-            node._versions = None
+            a = None
+        if a is not None:
+            node = _node_classes[name or prim.grad_fn]()
+            if len(args) == 1:  # then its one input is ``a``, which requires grad
+                node.next_functions = ((a.grad_fn or a._graph_node(), a._output_nr),)
+            else:
+                node.next_functions = tuple([
+                    (a.grad_fn or a._graph_node(), a._output_nr)
+                    if isinstance(a, Tensor) and a._requires_grad else _NO_EDGE
+                    for a in args])
+            node._seq = next(_seq)  # after the edges: a new AccumulateGrad is numbered first
+            node._prim = prim
+            node._args = args
+            node._arrays = arrays
+            node._params = params
+            node._ans = ans
+            if prim.saves:  # remember versions (the output's last), to detect in-place changes
+                node._versions = ((a._vbox[0], 0) if len(args) == 1 else
+                                  (*[a._vbox[0] if isinstance(a, Tensor) else 0 for a in args],
+                                   0))
+                node._out = weakref.ref(out) if prim.reads_ans else _no_output
+            else:
+                node._versions = None
+            out.grad_fn = node
+            out._requires_grad = True
     if op_counter[0] is not None:  # minigrad.counting: one forward evaluation
         op_counter[0].count_forward(prim)
     if forward_hook[0] is not None:
@@ -301,43 +338,24 @@ def _run_hooks(node, g, create_graph: bool):
 
 # The backward pass -------------------------------------------------------------------
 
-def _dependencies(roots) -> dict:
-    """For every node below ``roots``: how many edges lead into it."""
-    deps: dict = {}
-    is_root = set(roots)
-    stack = list(is_root)
-    while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
-            if nxt is None:
-                continue
-            if nxt in deps:
-                deps[nxt] += 1
-            else:  # first visit
-                deps[nxt] = 1
-                if nxt not in is_root:
-                    stack.append(nxt)
-    return deps
-
-
-def _needed_nodes(roots, deps, targets):
+def _needed_nodes(roots, targets) -> set:
     """The nodes from which some target is reachable (so worth visiting)."""
-    remaining = dict(deps)
-    topo = []  # Kahn's order: every node after all nodes that feed it
-    ready = [n for n in dict.fromkeys(roots) if n not in remaining]
-    while ready:
-        n = ready.pop()
-        topo.append(n)
-        for nxt, _ in n.next_functions:
-            if nxt is not None:
-                remaining[nxt] -= 1
-                if remaining[nxt] == 0:
-                    ready.append(nxt)
+    seen = set(roots)
+    stack = list(seen)
+    while stack:
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is not None and nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
     needed = set()
-    for n in reversed(topo):
-        if n in targets or any(nxt in needed for nxt, _ in n.next_functions if nxt is not None):
+    for n in sorted(seen, key=_seq_of):  # inputs before the nodes that use them
+        if n in targets or any(nxt in needed for nxt, _ in n.next_functions):
             needed.add(n)
     return needed
+
+
+def _seq_of(node) -> int:
+    return node._seq
 
 
 def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
@@ -348,15 +366,21 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
     of ``inputs`` when given); ``accumulate=False`` (``autograd.grad``)
     returns the gradients of ``inputs`` and leaves every ``.grad`` alone.
     """
+    # ``buffers``: node -> the sum of the gradients that reached it so far (None if
+    # only "no gradient" did).  ``heap``: those nodes, the latest made first.
+    buffers: dict = {}
+    heap: list = []
     roots = []
-    buffers: dict = {}  # node -> the sum of the gradients that reached it so far
     for out, g in zip(outputs, grad_outputs, strict=True):
         node = out._graph_node()
         roots.append(node)
         if node._num_outputs > 1:
             g = _OutputGrads.one(node, out._output_nr, g)
-        buffers[node] = buffers[node] + g if node in buffers else g
-    deps = _dependencies(roots)
+        if node in buffers:
+            buffers[node] = buffers[node] + g
+        else:
+            buffers[node] = g
+            heappush(heap, (-node._seq, node))
 
     targets = captured = needed = None
     if inputs is not None:
@@ -364,53 +388,52 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
         for i, t in enumerate(inputs):
             targets.setdefault(t._graph_node(), []).append(i)
         captured = [None] * len(inputs)
-        needed = _needed_nodes(roots, deps, targets)
+        needed = _needed_nodes(roots, targets)
 
     prev_mode = grad_mode._state.enabled
     grad_mode._state.enabled = create_graph
     try:
-        # A node is ready once every edge into it has delivered its gradient.
-        ready = [n for n in dict.fromkeys(roots) if n not in deps]
-        while ready:
-            node = ready.pop()
-            g = buffers.pop(node, None)
-            if g is not None and node._pre_hooks:
-                g = _run_hooks(node, g, create_graph)
-            if isinstance(node, AccumulateGrad):
-                if g is not None:
-                    if targets is not None and node in targets:
-                        for i in targets[node]:
-                            captured[i] = g
-                    if accumulate and targets is None:
-                        _accumulate(node.variable, g, create_graph)
+        while heap:
+            node = heappop(heap)[1]
+            g = buffers.pop(node)
+            if g is None:
                 continue
-            edges = node.next_functions
-            grads = _NO_GRADS
-            if g is not None:
-                if node._retains is not None:
-                    t = node._retains()
-                    gt = None if t is None else _OutputGrads.of(g, t)
-                    if gt is not None:
-                        _accumulate(t, gt, create_graph)
+            if node._pre_hooks:
+                g = _run_hooks(node, g, create_graph)
+            if type(node) is AccumulateGrad:
                 if targets is not None and node in targets:
                     for i in targets[node]:
+                        captured[i] = g
+                if accumulate and targets is None:
+                    _accumulate(node.variable, g, create_graph)
+                continue
+            if node._retains is not None:
+                t = node._retains()
+                gt = None if t is None else _OutputGrads.of(g, t)
+                if gt is not None:
+                    _accumulate(t, gt, create_graph)
+            if targets is not None:
+                if node in targets:
+                    for i in targets[node]:
                         captured[i] = _OutputGrads.of(g, inputs[i])
-                if needed is None or node in needed:
-                    grads = node._apply(g, create_graph, needed)
-                if not retain_graph:
-                    node._release()
-            for (nxt, nr), gk in zip(edges, grads, strict=False):  # (_NO_GRADS is endless)
+                if node not in needed:
+                    if not retain_graph:
+                        node._release()
+                    continue
+            grads = node._apply(g, create_graph, needed)
+            if not retain_graph:
+                node._release()
+            for (nxt, nr), gk in zip(node.next_functions, grads, strict=True):
                 if nxt is None:
                     continue
-                if gk is not None:
-                    if nxt._num_outputs > 1:
-                        gk = _OutputGrads.one(nxt, nr, gk)
-                    prev = buffers.get(nxt)
+                prev = buffers.get(nxt, _ABSENT)
+                if gk is not None and nxt._num_outputs > 1:
+                    gk = _OutputGrads.one(nxt, nr, gk)
+                if prev is _ABSENT:  # the first gradient to reach nxt
+                    buffers[nxt] = gk
+                    heappush(heap, (-nxt._seq, nxt))
+                elif gk is not None:
                     buffers[nxt] = gk if prev is None else prev + gk
-                left = deps[nxt] - 1
-                deps[nxt] = left
-                if left == 0:
-                    ready.append(nxt)
     finally:
         grad_mode._state.enabled = prev_mode
 
@@ -428,8 +451,7 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
     ]
 
 
-# The gradients of a node that received none, zipped with its edges: None for each.
-_NO_GRADS = itertools.repeat(None)
+_ABSENT = object()
 
 
 class _OutputGrads(list):

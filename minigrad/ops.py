@@ -1057,6 +1057,13 @@ def _alias(x: Tensor) -> Tensor:
     return a
 
 
+def _private(a: Tensor, data: np.ndarray) -> Tensor:
+    """A stand-in for ``a`` (same node, same leaf accumulator) holding ``data``."""
+    b = Tensor._make(data, a.grad_fn, a._requires_grad)
+    b._accum = a._accum
+    return b
+
+
 def _commit(x: Tensor, result: Tensor) -> Tensor:
     """Write an out-of-place ``result`` into ``x``, which takes over its history."""
     if result._data.dtype != x._data.dtype and not np.can_cast(
@@ -1068,17 +1075,16 @@ def _commit(x: Tensor, result: Tensor) -> Tensor:
         raise RuntimeError(
             f"output with shape {list(x.shape)} doesn't match the broadcast shape "
             f"{list(result.shape)}")
-    if result.grad_fn is not None and result.grad_fn._args is not None:
+    node = result.grad_fn
+    if node is not None and node._args is not None and node._prim.saves:
         # The recorded op saved the alias: give it a private copy of the old data,
         # since we are about to overwrite the shared array.
-        args = result.grad_fn._args
-        result.grad_fn._args = tuple(
-            Tensor._make(np.array(a._data, copy=True), a.grad_fn, a._requires_grad)
-            if isinstance(a, Tensor) and a._data is x._data and result.grad_fn._prim.saves
-            else a for a in args)
-        for a, b in zip(args, result.grad_fn._args, strict=True):
-            if a is not b:
-                b._accum = a._accum
+        old = x._data
+        copy = np.array(old, copy=True)
+        args = node._args
+        node._args = tuple(_private(a, copy) if isinstance(a, Tensor) and a._data is old else a
+                           for a in args)
+        node._arrays = tuple(copy if d is old else d for d in node._arrays)
     x._data[...] = result._data
     engine.bump_version(x)
     if result.grad_fn is not None:

@@ -62,12 +62,12 @@ class Primitive:
     def apply(self, args, params=_EMPTY, name: str | None = None, arrays=None):
         """Run on Tensors (and Python scalars), recording the op for autograd."""
         if arrays is None:
-            arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+            arrays = tuple([a._data if isinstance(a, Tensor) else a for a in args])
         # (most ops have no params: calling without ** spares building a dict)
         ans = self.fwd(*arrays, **params) if params else self.fwd(*arrays)
         if type(ans) is not np.ndarray:
             ans = np.asarray(ans)
-        return engine.record(self, args, params, ans, name)
+        return engine.record(self, args, params, ans, name, arrays)
 
     def vjp(self, i: int, g, ans, inputs, params):
         fn = self.vjps(i) if callable(self.vjps) else self.vjps[i]

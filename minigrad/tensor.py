@@ -73,8 +73,8 @@ class Tensor:
     # Every op makes a Tensor, so ``_make`` sets only these slots.  The attributes
     # below them are rarely set: a class-level default serves until an instance
     # sets its own (in its ``__dict__``, which costs nothing until first used).
-    __slots__ = ("_data", "grad_fn", "_requires_grad", "_grad", "_vbox", "__dict__",
-                 "__weakref__")
+    __slots__ = ("_data", "grad_fn", "_requires_grad", "_vbox", "__dict__", "__weakref__")
+    _grad = None  # set on leaves by backward (and on tensors that retain_grad)
     _accum = None  # the AccumulateGrad node of a leaf, made when first needed
     _retains_grad = False
     _base = None  # the tensor a view was taken of
@@ -108,7 +108,6 @@ class Tensor:
         t._data = data
         t.grad_fn = grad_fn
         t._requires_grad = requires_grad
-        t._grad = None
         t._vbox = [0]
         return t
 

@@ -86,6 +86,7 @@ class BackwardCFunction(engine.Node, FunctionCtx):
     """
 
     _forward_cls: type
+    _freed = False  # (a plain attribute here: set by _release)
 
     def __repr__(self) -> str:
         return f"<torch.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
@@ -274,6 +275,7 @@ def _record(ctx: BackwardCFunction, args: tuple, outputs: tuple) -> None:
     ctx.next_functions = tuple(
         (a._graph_node(), a._output_nr) if a._requires_grad else (None, 0)
         for a in args if isinstance(a, Tensor))
+    ctx._seq = next(engine._seq)  # after the edges' nodes (see engine.Node)
     ctx._input_meta = [(a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None
                        for a in args]
     ctx._output_meta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else (None, None)
