@@ -64,11 +64,22 @@ class Node:
     which a node runs only after every gradient flowing into it has arrived.
     """
 
-    __slots__ = ("next_functions", "_seq", "_prim", "_args", "_arrays", "_params", "_ans",
-                 "_versions", "_out", "__dict__", "__weakref__")
-    _num_outputs = 1  # more only for custom Functions (autograd/function.py)
-    _pre_hooks = None  # {id: hook} once register_prehook / Tensor.register_hook is used
-    _retains = None  # weakref to the output that called retain_grad()
+    __slots__ = ("next_functions", "_seq", "_num_outputs", "_pre_hooks", "_prim", "_args",
+                 "_arrays", "_params", "_ans", "_versions", "_out", "__weakref__")
+
+    # Set by ``record`` for every node (slots: the backward pass reads them at every node):
+    # next_functions  ((node, output number) of each input, or (None, 0))
+    # _seq            creation number
+    # _num_outputs    1 (more only for custom Functions: autograd/function.py)
+    # _pre_hooks      None, or a _HookDict of Tensor.register_hook hooks
+    # _prim           the Primitive (its forward, its VJPs)
+    # _args, _arrays  the inputs (Tensors and Python scalars), and the arrays given to
+    #                 _prim.fwd; freed by backward when the rule saves values
+    # _params         keyword arguments of the primitive
+    # _ans            the output array (freed with _args)
+    # _versions       None if every input was at version 0, else their versions (and
+    #                 the output's last); only for primitives that save values
+    # _out            a weak reference to the output (if the VJP reads it)
 
     @property
     def _freed(self) -> bool:
@@ -90,7 +101,7 @@ class Node:
     # Called by the backward pass -------------------------------------------------
     def _check_versions(self) -> None:
         """PyTorch's error if a saved tensor was changed in place after recording."""
-        versions = self._versions
+        versions = self._versions or (0,) * (len(self._args) + 1)
         for a, v in zip(self._args, versions, strict=False):  # the last is the output's
             if isinstance(a, _tensor.Tensor) and a._vbox[0] != v:
                 raise RuntimeError(_modified_message(a, v, _op_name(a.grad_fn)))
@@ -98,33 +109,45 @@ class Node:
         if out is not None and out._vbox[0] != versions[-1]:
             raise RuntimeError(_modified_message(out, versions[-1], _op_name(self)))
 
-    def _apply(self, g, create_graph: bool, needed) -> list:
+    def _apply(self, g, create_graph: bool, needed, retain_graph: bool) -> list:
         """Gradients for each input, as arrays or (create_graph) Tensors; None where
-        not needed."""
+        not needed.  Frees the saved values unless ``retain_graph``."""
         args = self._args
         if args is None:
             raise RuntimeError(SECOND_BACKWARD)
-        if self._versions is not None and _last_inplace[0] > self._seq:
+        prim = self._prim
+        if _last_inplace[0] > self._seq and prim.saves:
             self._check_versions()  # some tensor changed in place since this op ran
         if create_graph:
-            return self._apply_graph(g, needed)
-        prim, params, ans, arrays = self._prim, self._params, self._ans, self._arrays
-        vjps = prim.vjps  # a tuple, or (cat, stack) a function of the input's number
-        counter = op_counter[0]
-        grads = []
-        for i, (nxt, _) in enumerate(self.next_functions):
-            if nxt is None or (needed is not None and nxt not in needed):
-                grads.append(None)
-                continue
-            vjp = vjps[i] if type(vjps) is tuple else vjps(i)
-            # (most ops have no params: calling without ** spares building a dict)
-            gi = vjp(g, ans, *arrays, **params) if params else vjp(g, ans, *arrays)
-            if counter is not None:  # minigrad.counting: one VJP evaluation
-                counter.count_vjp(prim)
-            x = args[i]._data
-            if gi.shape != x.shape or gi.dtype != x.dtype:  # broadcast, or promoted
+            grads = self._apply_graph(g, needed)
+        elif len(args) == 1 and needed is None and op_counter[0] is None:  # the common case
+            x = self._arrays[0]
+            gi = (prim.vjps[0](g, self._ans, x, **self._params) if self._params else
+                  prim.vjps[0](g, self._ans, x))
+            x = args[0]._data
+            if gi.shape != x.shape or gi.dtype is not x.dtype:
                 gi = _fit(gi, x, False)
-            grads.append(gi)
+            grads = (gi,)
+        else:
+            params, ans, arrays = self._params, self._ans, self._arrays
+            vjps = prim.vjps  # a tuple, or (cat, stack) a function of the input's number
+            counter = op_counter[0]
+            grads = []
+            for i, (nxt, _) in enumerate(self.next_functions):
+                if nxt is None or (needed is not None and nxt not in needed):
+                    grads.append(None)
+                    continue
+                vjp = vjps[i] if type(vjps) is tuple else vjps(i)
+                # (most ops have no params: calling without ** spares building a dict)
+                gi = vjp(g, ans, *arrays, **params) if params else vjp(g, ans, *arrays)
+                if counter is not None:  # minigrad.counting: one VJP evaluation
+                    counter.count_vjp(prim)
+                x = args[i]._data
+                if gi.shape != x.shape or gi.dtype is not x.dtype:  # broadcast, or promoted
+                    gi = _fit(gi, x, False)
+                grads.append(gi)
+        if not retain_graph and prim.saves:
+            self._args = self._arrays = self._ans = None
         return grads
 
     def _apply_graph(self, g, needed) -> list:
@@ -132,7 +155,7 @@ class Node:
         Tensor = _tensor.Tensor
         args, prim, params = self._args, self._prim, self._params
         ans = Tensor._make(self._ans, self, True)
-        if forward_hook[0] is not None and self._versions is not None:
+        if forward_hook[0] is not None and prim.saves:
             from .autograd.forward_ad import _copy_tangent  # forward-over-reverse
 
             _copy_tangent(self._out(), ans)
@@ -161,13 +184,14 @@ class Node:
 class AccumulateGrad:
     """The graph node of a leaf: adds incoming gradients into ``variable.grad``."""
 
-    __slots__ = ("variable", "next_functions", "_seq", "_pre_hooks", "__weakref__")
-    _num_outputs = 1
+    __slots__ = ("variable", "next_functions", "_seq", "_num_outputs", "_pre_hooks",
+                 "__weakref__")
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
         self.next_functions = ()
         self._seq = next(_seq)
+        self._num_outputs = 1
         self._pre_hooks = None
 
     def name(self) -> str:
@@ -246,47 +270,64 @@ _last_inplace = [-1]
 _new_tensor = object.__new__
 
 
+def _edge(a) -> tuple:
+    """The ``next_functions`` entry for input ``a``."""
+    if isinstance(a, _tensor.Tensor) and a._requires_grad:
+        return (a.grad_fn or a._graph_node(), a._output_nr)
+    return _NO_EDGE
+
+
+def _versions(args: tuple) -> tuple | None:
+    """The versions of the Tensors in ``args`` (0 for a scalar) and 0 for the new
+    output; None when they are all 0, as almost always."""
+    for a in args:
+        if isinstance(a, _tensor.Tensor) and a._vbox[0]:
+            return (*[a._vbox[0] if isinstance(a, _tensor.Tensor) else 0 for a in args], 0)
+    return None
+
+
 def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: str | None,
-           arrays) -> Tensor:
+           arrays: tuple) -> Tensor:
     """Wrap ``ans`` (``prim`` of ``arrays``, the data of ``args``) in a Tensor, and
-    record a node for it when an input requires grad.  (Every op passes here, so
-    this is written for speed: it builds the Tensor and the Node itself.)"""
+    record a node for it when an input requires grad.
+
+    Every op passes here, so this is written for speed: it builds the Tensor and
+    the Node itself, and spells out the common one- and two-input cases."""
     Tensor = _tensor.Tensor
     out = _new_tensor(Tensor)
     out._data = ans
     out._vbox = [0]
     out.grad_fn = None
     out._requires_grad = False
+    edges = None
     if grad_mode._state.enabled:
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                break
-        else:
-            a = None
-        if a is not None:
-            node = _node_classes[name or prim.grad_fn]()
-            if len(args) == 1:  # then its one input is ``a``, which requires grad
-                node.next_functions = ((a.grad_fn or a._graph_node(), a._output_nr),)
-            else:
-                node.next_functions = tuple([
-                    (a.grad_fn or a._graph_node(), a._output_nr)
-                    if isinstance(a, Tensor) and a._requires_grad else _NO_EDGE
-                    for a in args])
-            node._seq = next(_seq)  # after the edges: a new AccumulateGrad is numbered first
-            node._prim = prim
-            node._args = args
-            node._arrays = arrays
-            node._params = params
-            node._ans = ans
-            if prim.saves:  # remember versions (the output's last), to detect in-place changes
-                node._versions = ((a._vbox[0], 0) if len(args) == 1 else
-                                  (*[a._vbox[0] if isinstance(a, Tensor) else 0 for a in args],
-                                   0))
-                node._out = weakref.ref(out) if prim.reads_ans else _no_output
-            else:
-                node._versions = None
-            out.grad_fn = node
-            out._requires_grad = True
+        a = args[0]
+        if len(args) == 1:  # (a unary op's input is a Tensor)
+            if a._requires_grad:
+                edges = ((a.grad_fn or a._graph_node(), a._output_nr),)
+        elif len(args) == 2:
+            b = args[1]
+            if ((isinstance(a, Tensor) and a._requires_grad)
+                    or (isinstance(b, Tensor) and b._requires_grad)):
+                edges = (_edge(a), _edge(b))
+        elif any(isinstance(a, Tensor) and a._requires_grad for a in args):
+            edges = tuple([_edge(a) for a in args])
+    if edges is not None:
+        node = (prim.node_class if name is None else _node_classes[name])()
+        node.next_functions = edges
+        node._seq = next(_seq)  # after the edges: a new AccumulateGrad is numbered first
+        node._num_outputs = 1
+        node._pre_hooks = None
+        node._prim = prim
+        node._args = args
+        node._arrays = arrays
+        node._params = params
+        node._ans = ans
+        if prim.saves:  # to detect in-place changes of what the rule reads
+            node._versions = None if len(args) == 1 and not a._vbox[0] else _versions(args)
+            node._out = weakref.ref(out) if prim.reads_ans else _no_output
+        out.grad_fn = node
+        out._requires_grad = True
     if op_counter[0] is not None:  # minigrad.counting: one forward evaluation
         op_counter[0].count_forward(prim)
     if forward_hook[0] is not None:
@@ -314,25 +355,54 @@ class RemovableHandle:
 
 
 class _HookDict(dict):
-    """A dict that a weakref can point at."""
+    """A node's hooks ({handle id: hook}), and ``retains``: a weak reference to the
+    tensor that called ``retain_grad()``, if one did (a dict a weakref can point at)."""
 
-    __slots__ = ("__weakref__",)
+    __slots__ = ("retains", "__weakref__")
+
+    def __init__(self) -> None:
+        self.retains = None
+
+
+def _hooks(node) -> _HookDict:
+    if node._pre_hooks is None:
+        node._pre_hooks = _HookDict()
+    return node._pre_hooks
 
 
 def _add_hook(node, hook) -> RemovableHandle:
-    if node._pre_hooks is None:
-        node._pre_hooks = _HookDict()
-    handle = RemovableHandle(node._pre_hooks)
-    node._pre_hooks[handle.id] = hook
+    hooks = _hooks(node)
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
     return handle
 
 
+def retain_grad(t: Tensor) -> None:
+    """Make backward set ``t.grad`` (``t`` the output of a node)."""
+    _hooks(t.grad_fn).retains = weakref.ref(t)
+
+
+def retained(node) -> Tensor | None:
+    """The tensor that called ``retain_grad()`` on ``node``'s output, if it still exists."""
+    hooks = getattr(node, "_pre_hooks", None)
+    ref = None if hooks is None else hooks.retains
+    return None if ref is None else ref()
+
+
 def _run_hooks(node, g, create_graph: bool):
-    for hook in list(node._pre_hooks.values()):
+    """Run ``node``'s hooks on its gradient ``g`` (each may replace it), then, as
+    PyTorch does last, store it in the ``.grad`` of a tensor that retains it."""
+    hooks = node._pre_hooks
+    for hook in list(hooks.values()):
         gt = g if create_graph else _tensor.Tensor._make(g)
         result = hook(gt)
         if result is not None:
             g = result if create_graph else result._data
+    t = None if hooks.retains is None else hooks.retains()
+    if t is not None:
+        gt = _OutputGrads.of(g, t)
+        if gt is not None:
+            _accumulate(t, gt, create_graph)
     return g
 
 
@@ -398,7 +468,7 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
             g = buffers.pop(node)
             if g is None:
                 continue
-            if node._pre_hooks:
+            if node._pre_hooks is not None:  # Tensor.register_hook, retain_grad
                 g = _run_hooks(node, g, create_graph)
             if type(node) is AccumulateGrad:
                 if targets is not None and node in targets:
@@ -407,11 +477,6 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                 if accumulate and targets is None:
                     _accumulate(node.variable, g, create_graph)
                 continue
-            if node._retains is not None:
-                t = node._retains()
-                gt = None if t is None else _OutputGrads.of(g, t)
-                if gt is not None:
-                    _accumulate(t, gt, create_graph)
             if targets is not None:
                 if node in targets:
                     for i in targets[node]:
@@ -420,15 +485,13 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                     if not retain_graph:
                         node._release()
                     continue
-            grads = node._apply(g, create_graph, needed)
-            if not retain_graph:
-                node._release()
+            grads = node._apply(g, create_graph, needed, retain_graph)
             for (nxt, nr), gk in zip(node.next_functions, grads, strict=True):
                 if nxt is None:
                     continue
-                prev = buffers.get(nxt, _ABSENT)
-                if gk is not None and nxt._num_outputs > 1:
+                if gk is not None and nxt._num_outputs != 1:
                     gk = _OutputGrads.one(nxt, nr, gk)
+                prev = buffers.get(nxt, _ABSENT)
                 if prev is _ABSENT:  # the first gradient to reach nxt
                     buffers[nxt] = gk
                     heappush(heap, (-nxt._seq, nxt))

@@ -133,7 +133,44 @@ def _shape(x):
     return x.shape if isinstance(x, Tensor) else np.shape(x)
 
 
+# NumPy multiplies an array by a Python float about twice as slowly as by a 0-d array
+# of the array's dtype, to the same result (it casts the float to that dtype either
+# way).  So the arithmetic primitives get float constants as such arrays, made once.
+_CONSTANTS: dict = {}
+
+
+def _constant(v: float, dtype: np.dtype):
+    """``v`` as a read-only 0-d array of ``dtype`` (0.0 and nan stay floats: as keys,
+    0.0 would stand for -0.0 too, and nan never matches itself)."""
+    key = (v, dtype)
+    c = _CONSTANTS.get(key)
+    if c is None:
+        if not v or v != v:
+            return v
+        if len(_CONSTANTS) >= 1024:  # a program making ever new constants
+            _CONSTANTS.clear()
+        c = _CONSTANTS[key] = np.array(v, dtype=dtype)
+        c.flags.writeable = False
+    return c
+
+
 def _binary(prim, a, b, name=None, float_result=False):
+    if type(a) is Tensor:  # the common cases first, which need no promotion:
+        xa = a._data  # two tensors of one dtype, or a float tensor and a Python float
+        if type(b) is Tensor:
+            xb = b._data
+            fast = xa.dtype == xb.dtype and (not float_result or xa.dtype.kind == "f")
+        else:
+            fast = type(b) is builtins.float and xa.dtype.kind == "f"
+            xb = _constant(b, xa.dtype) if fast and prim in _ARITHMETIC else b
+        if fast:
+            try:
+                ans = prim.fwd(xa, xb)
+            except ValueError:
+                raise _broadcast_error(xa.shape, _shape(b)) from None
+            if type(ans) is not np.ndarray:
+                ans = np.asarray(ans)
+            return engine.record(prim, (a, b), _NO_PARAMS, ans, name, (xa, xb))
     a, b, xa, xb = _promote(a, b)
     if float_result and np.result_type(xa, xb).kind in "biu":
         f = _dtype.get_default_dtype().np
@@ -145,6 +182,10 @@ def _binary(prim, a, b, name=None, float_result=False):
         raise _broadcast_error(_shape(a), _shape(b)) from None
 
 
+_NO_PARAMS: dict = {}
+_ARITHMETIC = frozenset([rules.add, rules.sub, rules.mul, rules.div])
+
+
 def _float_input(x: Tensor) -> Tensor:
     """Integer and bool inputs of float functions are promoted (``tensor([1]).exp()``)."""
     if x._data.dtype.kind in "biu":
@@ -153,9 +194,17 @@ def _float_input(x: Tensor) -> Tensor:
 
 
 def _unary(prim, name=None):
+    fwd = prim.fwd
+
     def op(input: Tensor) -> Tensor:  # noqa: A002 (PyTorch's argument name)
-        x = _float_input(input)
-        return prim.apply((x,), name=name, arrays=(x._data,))
+        x = input._data
+        if x.dtype.kind in "biu":
+            input = _float_input(input)  # noqa: A001
+            x = input._data
+        ans = fwd(x)
+        if type(ans) is not np.ndarray:
+            ans = np.asarray(ans)
+        return engine.record(prim, (input,), _NO_PARAMS, ans, name, (x,))
 
     op.__name__ = prim.name
     op.__doc__ = prim.doc
@@ -1091,12 +1140,15 @@ def _commit(x: Tensor, result: Tensor) -> Tensor:
         x.grad_fn = result.grad_fn
         x._output_nr = result._output_nr
         x._requires_grad = True
-        if result.grad_fn._versions is not None:
-            import weakref
+        node = result.grad_fn
+        prim = getattr(node, "_prim", None)  # (a custom Function's node has none)
+        if prim is not None and prim.saves:
+            import weakref  # x is now the node's output, at x's version
 
-            result.grad_fn._versions = result.grad_fn._versions[:-1] + (x._vbox[0],)
-            if result.grad_fn._prim.reads_ans:
-                result.grad_fn._out = weakref.ref(x)
+            node._versions = (*(node._versions or (0,) * (len(node._args) + 1))[:-1],
+                              x._vbox[0])
+            if prim.reads_ans:
+                node._out = weakref.ref(x)
     return x
 
 

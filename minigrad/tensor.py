@@ -177,9 +177,7 @@ class Tensor:
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None and not self._retains_grad:
-            import weakref
-
-            self.grad_fn._retains = weakref.ref(self)
+            engine.retain_grad(self)
             self._retains_grad = True
 
     def register_hook(self, hook):

@@ -103,7 +103,7 @@ def graph_layout(tensor: Tensor, params: dict[str, Tensor] | None = None) -> Gra
                 t = fn.variable
                 index[id(fn)] = add("leaf", names.get(id(t), "leaf"), t, t._data, _grad(t))
             else:
-                kept = _alive(getattr(fn, "_retains", None))  # an intermediate's retain_grad()
+                kept = engine.retained(fn)  # an intermediate's retain_grad()
                 holder = tensor if fn is tensor.grad_fn else kept
                 value, note = _op_value(fn, holder)
                 index[id(fn)] = add("op", _op_name(fn), fn, value,

@@ -114,7 +114,7 @@ class BackwardCFunction(engine.Node, FunctionCtx):
         return tuple(out)
 
     # Called by the engine ----------------------------------------------------------
-    def _apply(self, g, create_graph: bool, needed) -> list:
+    def _apply(self, g, create_graph: bool, needed, retain_graph: bool) -> list:
         """Run the user's ``backward``; one gradient (or None) per next_function."""
         cls = self._forward_cls
         grads = g if self._num_outputs > 1 else [g]
@@ -130,8 +130,11 @@ class BackwardCFunction(engine.Node, FunctionCtx):
             raise NotImplementedError(BACKWARD_MISSING)
         user_backward = cls.vjp if cls.vjp is not Function.vjp else cls.backward
         result = user_backward(self, *grad_outputs)
-        return self._check_gradients(result if isinstance(result, tuple) else (result,),
-                                     create_graph, needed)
+        grads = self._check_gradients(result if isinstance(result, tuple) else (result,),
+                                      create_graph, needed)
+        if not retain_graph:
+            self._release()
+        return grads
 
     def _check_gradients(self, result: tuple, create_graph: bool, needed) -> list:
         """PyTorch's checks on what ``backward`` returned, then one entry per edge."""
@@ -281,7 +284,7 @@ def _record(ctx: BackwardCFunction, args: tuple, outputs: tuple) -> None:
     ctx._output_meta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else (None, None)
                         for o in outputs]
     ctx._num_outputs = len(outputs)
-    ctx._pre_hooks = ctx._retains = ctx._args = ctx._versions = None
+    ctx._pre_hooks = ctx._args = ctx._versions = None
     ctx._freed = False
     # A saved output is kept as its number plus its data: holding the output
     # itself would make a cycle (output -> grad_fn -> output).
