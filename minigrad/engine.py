@@ -22,6 +22,7 @@ call: the cost of a small op is mostly Python's, not NumPy's.
 from __future__ import annotations
 
 import itertools
+import sys
 import weakref
 from heapq import heappop, heappush
 from typing import TYPE_CHECKING
@@ -230,14 +231,17 @@ def _op_name(node) -> str | None:
     return node.name().split("Backward")[0]
 
 
+_RULES = __package__ + ".rules"
+
+
 def _fit(g, x: np.ndarray, create_graph: bool):
     """Sum a broadcast gradient back to the shape of the input ``x`` and cast it to
     ``x``'s dtype."""
-    from . import rules  # (rules.py imports this module)
-
+    rules = sys.modules[_RULES]  # (imported by then: rules.py imports this module)
     gd = g._data if create_graph else g
     if gd.shape != x.shape:
-        g = rules.sum_to(g, shape=x.shape)
+        g = rules._sum_to_fwd(g, shape=x.shape) if not create_graph else rules.sum_to(
+            g, shape=x.shape)
     if create_graph:
         if g._data.dtype != x.dtype:
             g = rules.cast(g, dtype=x.dtype, src=g._data.dtype)

@@ -652,7 +652,7 @@ def matmul(input, other):  # noqa: A002
                 if na == 2 or (na == nb == 3 and sa[0] == 1 != sb[0])
                 else "UnsafeViewBackward0")
     try:
-        return rules.matmul.apply((a, b), name=name)
+        return rules.matmul.apply((a, b), name=name, arrays=(a._data, b._data))
     except ValueError:
         raise _broadcast_error(sa[:-2], sb[:-2]) from None
 

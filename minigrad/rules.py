@@ -63,7 +63,8 @@ class Primitive:
     def apply(self, args, params=_EMPTY, name: str | None = None, arrays=None):
         """Run on Tensors (and Python scalars), recording the op for autograd."""
         if arrays is None:
-            arrays = tuple([a._data if isinstance(a, Tensor) else a for a in args])
+            arrays = ((args[0]._data,) if len(args) == 1 else  # (a unary op's is a Tensor)
+                      tuple([a._data if isinstance(a, Tensor) else a for a in args]))
         # (most ops have no params: calling without ** spares building a dict)
         ans = self.fwd(*arrays, **params) if params else self.fwd(*arrays)
         if type(ans) is not np.ndarray:
@@ -85,7 +86,7 @@ RULES: dict[str, Primitive] = {}
 # PyTorch computes inf and nan silently.  NumPy's warnings from minigrad's own code are
 # filtered (minigrad/__init__.py), but NumPy's reductions warn from NumPy's Python code,
 # which that filter does not reach: their forwards run under np.errstate instead.
-_REDUCTIONS = {"sum", "mean", "prod", "amax", "amin", "norm", "logsumexp", "softmax",
+_REDUCTIONS = {"prod", "amax", "amin", "norm", "logsumexp", "softmax",
                "log_softmax", "select_along"}
 
 
@@ -142,7 +143,27 @@ def _unreduce(g, shape, dim, keepdim):
     """Broadcast a reduction's cotangent back to the input's ``shape``."""
     if not keepdim:
         g = reshape(g, shape=_kept_shape(shape, dim))
-    return broadcast_to(g, shape=shape)
+    return _expand(g, shape)
+
+
+def _mean_fwd(x, dim, keepdim):
+    """np.mean's arithmetic (a sum, divided by the count) without its Python layers."""
+    if x.dtype == np.float16:  # (summed in float32 by np.mean)
+        return np.mean(x, axis=_axes(dim, x.ndim), keepdims=keepdim)
+    total = np.add.reduce(x, axis=_axes(dim, x.ndim), keepdims=keepdim)
+    return np.true_divide(total, x.size // max(total.size, 1) if x.size else 0)
+
+
+def _expand(g, shape):
+    """``g`` broadcast to ``shape``: a copy when small (NumPy's broadcast_to costs
+    more than copying a few thousand numbers), else a read-only view."""
+    if type(g) is Tensor:
+        return broadcast_to(g, shape=shape)
+    if math.prod(shape) > 4096:
+        return np.broadcast_to(g, shape)
+    out = np.empty(shape, dtype=g.dtype)
+    out[...] = g
+    return out
 
 
 def _sum_to_fwd(x, *, shape):
@@ -164,7 +185,8 @@ def _axes(dim, ndim: int):
 
 
 def _mT(x):
-    return transpose(x, dim0=-2, dim1=-1)
+    """The transpose of the last two axes (an array's and a Tensor's ``.mT``)."""
+    return x.mT
 
 
 def _scatter_fwd(g, *, idx, shape, advanced):
@@ -520,12 +542,13 @@ clamp = defprim("clamp", lambda x, lo, hi: _clamp(x, lo, hi),
                 (lambda t, ans, x, lo, hi: where(_in_range(x, lo, hi), t, 0.0),),
                 grad_fn="ClampBackward1", doc="d clamp(x) = [min <= x <= max] dx")
 
-sum_ = defprim("sum", lambda x, dim, keepdim: np.sum(x, axis=_axes(dim, x.ndim), keepdims=keepdim),
+sum_ = defprim("sum", lambda x, dim, keepdim: np.add.reduce(x, axis=_axes(dim, x.ndim),
+                                                             keepdims=keepdim),
                (lambda g, ans, x, dim, keepdim: _unreduce(g, x.shape, dim, keepdim),),
                (lambda t, ans, x, dim, keepdim: sum_(t, dim=dim, keepdim=keepdim),),
                saves=False, doc="d sum(x) = sum(dx)")
 mean = defprim("mean",
-               lambda x, dim, keepdim: np.mean(x, axis=_axes(dim, x.ndim), keepdims=keepdim),
+               _mean_fwd,
                (lambda g, ans, x, dim, keepdim:
                 _unreduce(g, x.shape, dim, keepdim) * _mean_scale(ans.shape, x.shape),),
                (lambda t, ans, x, dim, keepdim: mean(t, dim=dim, keepdim=keepdim),),
