@@ -160,8 +160,8 @@ def _binary(prim, a, b, name=None, float_result=False):
         if type(b) is Tensor:
             xb = b._data
             fast = xa.dtype == xb.dtype and (not float_result or xa.dtype.kind == "f")
-        else:
-            fast = type(b) is builtins.float and xa.dtype.kind == "f"
+        else:  # (a Python int is a float for a float tensor, as in PyTorch)
+            fast = (type(b) is builtins.float or type(b) is builtins.int) and xa.dtype.kind == "f"
             xb = _constant(b, xa.dtype) if fast and prim in _ARITHMETIC else b
         if fast:
             try:
@@ -622,14 +622,17 @@ def matmul(input, other):  # noqa: A002
     if not isinstance(b, Tensor):
         raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not "
                         f"{type(b).__name__}")
-    na, nb = a.ndim, b.ndim
+    xa, xb = a._data, b._data
+    sa, sb = xa.shape, xb.shape
+    na, nb = len(sa), len(sb)
+    if na == nb == 2 and sa[1] == sb[0] and xa.dtype == xb.dtype:  # the common case
+        return rules.matmul.apply((a, b), name="MmBackward0", arrays=(xa, xb))
     if na == 0 or nb == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{na}D and {nb}D")
     if na == 1 and nb == 1:
         return dot(a, b)
     _same_dtype(a, b)
-    sa, sb = a.shape, b.shape
     if nb == 1:
         if sa[-1] != sb[0]:
             raise RuntimeError(f"size mismatch, got input ({sa[0]}), mat "
@@ -652,7 +655,7 @@ def matmul(input, other):  # noqa: A002
                 if na == 2 or (na == nb == 3 and sa[0] == 1 != sb[0])
                 else "UnsafeViewBackward0")
     try:
-        return rules.matmul.apply((a, b), name=name, arrays=(a._data, b._data))
+        return rules.matmul.apply((a, b), name=name, arrays=(xa, xb))
     except ValueError:
         raise _broadcast_error(sa[:-2], sb[:-2]) from None
 
