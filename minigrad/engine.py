@@ -121,14 +121,20 @@ class Node:
             self._check_versions()  # some tensor changed in place since this op ran
         if create_graph:
             grads = self._apply_graph(g, needed)
-        elif len(args) == 1 and needed is None and op_counter[0] is None:  # the common case
-            x = self._arrays[0]
+        elif len(args) == 1 and needed is None and op_counter[0] is None:  # the common
+            x = self._arrays[0]  # cases, spelled out: one input, and two with no params
             gi = (prim.vjps[0](g, self._ans, x, **self._params) if self._params else
                   prim.vjps[0](g, self._ans, x))
             x = args[0]._data
             if gi.shape != x.shape or gi.dtype is not x.dtype:
                 gi = _fit(gi, x, False)
             grads = (gi,)
+        elif len(args) == 2 and needed is None and op_counter[0] is None and not self._params:
+            x0, x1 = self._arrays
+            (n0, _), (n1, _) = self.next_functions
+            vjps, ans = prim.vjps, self._ans
+            grads = (None if n0 is None else _fitted(vjps[0](g, ans, x0, x1), args[0]),
+                     None if n1 is None else _fitted(vjps[1](g, ans, x0, x1), args[1]))
         else:
             params, ans, arrays = self._params, self._ans, self._arrays
             vjps = prim.vjps  # a tuple, or (cat, stack) a function of the input's number
@@ -232,6 +238,14 @@ def _op_name(node) -> str | None:
 
 
 _RULES = __package__ + ".rules"
+
+
+def _fitted(g: np.ndarray, a: Tensor) -> np.ndarray:
+    """The gradient ``g`` of input ``a``, fitted to its shape and dtype if need be."""
+    x = a._data
+    if g.shape != x.shape or g.dtype is not x.dtype:
+        return _fit(g, x, False)
+    return g
 
 
 def _fit(g, x: np.ndarray, create_graph: bool):
