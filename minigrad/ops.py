@@ -478,7 +478,8 @@ def _arg(fn, x, dim, keepdim):
 def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001, A002
     x = input.to(dtype) if dtype is not None else input
     dims = _dims(dim, x.ndim)
-    if x._data.dtype.kind in "bu" or x._data.dtype in (np.int8, np.int16, np.int32):
+    kind = x._data.dtype.kind
+    if kind in "bu" or (kind == "i" and x._data.dtype.itemsize < 8):  # summed as int64
         x = Tensor._make(x._data.astype(np.int64)) if not x._requires_grad else x
     name = "SumBackward0" if dim is None else "SumBackward1"
     return rules.sum_.apply((x,), {"dim": dims, "keepdim": keepdim}, name=name)
