@@ -325,9 +325,12 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
                 edges = ((a.grad_fn or a._graph_node(), a._output_nr),)
         elif len(args) == 2:
             b = args[1]
-            if ((isinstance(a, Tensor) and a._requires_grad)
-                    or (isinstance(b, Tensor) and b._requires_grad)):
-                edges = (_edge(a), _edge(b))
+            ea = ((a.grad_fn or a._graph_node(), a._output_nr)
+                  if isinstance(a, Tensor) and a._requires_grad else None)
+            eb = ((b.grad_fn or b._graph_node(), b._output_nr)
+                  if isinstance(b, Tensor) and b._requires_grad else None)
+            if ea is not None or eb is not None:
+                edges = (ea or _NO_EDGE, eb or _NO_EDGE)
         elif any(isinstance(a, Tensor) and a._requires_grad for a in args):
             edges = tuple([_edge(a) for a in args])
     if edges is not None:
