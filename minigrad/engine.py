@@ -6,9 +6,12 @@ it saved, and ``next_functions``, the nodes of its inputs.  A leaf that
 requires grad is represented in the graph by an :class:`AccumulateGrad` node,
 which adds the incoming gradient to ``leaf.grad``.
 
-``backward`` walks the graph once in topological order (iteratively, so a
-chain of a million ops needs no recursion), calling each node's VJP rules
-and summing the gradients that meet at a fork.
+``backward`` walks the graph once, from the output towards the leaves: nodes
+are numbered as they are made, so an op's node always has a larger number than
+the nodes of its inputs, and taking the largest-numbered node that has received
+a gradient (a heap) visits every node after all the nodes it feeds, as PyTorch
+does.  The walk is a loop, not a recursion (a chain of a million ops is fine);
+it calls each node's VJP rules and sums the gradients that meet at a fork.
 
 First-order backward passes run the VJP rules on raw NumPy arrays (fast);
 with ``create_graph=True`` the very same rules run on Tensors, so every
@@ -123,12 +126,8 @@ class Node:
             grads = self._apply_graph(g, needed)
         elif len(args) == 1 and needed is None and op_counter[0] is None:  # the common
             x = self._arrays[0]  # cases, spelled out: one input, and two with no params
-            gi = (prim.vjps[0](g, self._ans, x, **self._params) if self._params else
-                  prim.vjps[0](g, self._ans, x))
-            x = args[0]._data
-            if gi.shape != x.shape or gi.dtype is not x.dtype:
-                gi = _fit(gi, x, False)
-            grads = (gi,)
+            grads = (_fitted(prim.vjps[0](g, self._ans, x, **self._params) if self._params
+                             else prim.vjps[0](g, self._ans, x), args[0]),)
         elif len(args) == 2 and needed is None and op_counter[0] is None and not self._params:
             x0, x1 = self._arrays
             (n0, _), (n1, _) = self.next_functions
@@ -149,10 +148,7 @@ class Node:
                 gi = vjp(g, ans, *arrays, **params) if params else vjp(g, ans, *arrays)
                 if counter is not None:  # minigrad.counting: one VJP evaluation
                     counter.count_vjp(prim)
-                x = args[i]._data
-                if gi.shape != x.shape or gi.dtype is not x.dtype:  # broadcast, or promoted
-                    gi = _fit(gi, x, False)
-                grads.append(gi)
+                grads.append(_fitted(gi, args[i]))
         if not retain_graph and prim.saves:
             self._args = self._arrays = self._ans = None
         return grads
@@ -241,7 +237,8 @@ _RULES = __package__ + ".rules"
 
 
 def _fitted(g: np.ndarray, a: Tensor) -> np.ndarray:
-    """The gradient ``g`` of input ``a``, fitted to its shape and dtype if need be."""
+    """The gradient ``g`` of input ``a``, fitted to its shape and dtype if need be
+    (a broadcast input's gradient is summed back; a promoted one's is cast back)."""
     x = a._data
     if g.shape != x.shape or g.dtype is not x.dtype:
         return _fit(g, x, False)
