@@ -163,7 +163,9 @@ def trace_graph(tensor, *, params: dict | None = None, labels: dict | None = Non
 
     from minigrad.viz import LINE_HEIGHT, MARGIN, graph_geometry
 
-    names = {id(t.grad_fn): n for n, t in (labels or {}).items() if t.grad_fn is not None}
+    # (the grad_fn objects are held in ``named`` while drawing, so their ids stay theirs)
+    named = {n: t.grad_fn for n, t in (labels or {}).items() if t.grad_fn is not None}
+    names = {id(fn): n for n, fn in named.items()}
 
     def fmt(a) -> str:
         return f"{float(a):.4g}" if a is not None and np.size(a) == 1 else ""

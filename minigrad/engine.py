@@ -1,10 +1,11 @@
 """The autograd engine: graph nodes, recording an op, and the backward pass.
 
-Every differentiable result holds a ``grad_fn``: a :class:`Node` that knows
+Every differentiable result holds a :class:`Node` (its ``grad_fn``) that knows
 the primitive that made it (from the rule table in ``rules.py``), the inputs
-it saved, and ``next_functions``, the nodes of its inputs.  A leaf that
-requires grad is represented in the graph by an :class:`AccumulateGrad` node,
-which adds the incoming gradient to ``leaf.grad``.
+it saved, and the nodes of its inputs (PyTorch's ``next_functions``).  A leaf
+that requires grad is represented in the graph by an :class:`AccumulateGrad`
+node, which adds the incoming gradient to ``leaf.grad``.  Users see a node as
+an object of PyTorch's class for the op (``MulBackward0``: a :class:`GradFn`).
 
 ``backward`` walks the graph once, from the output towards the leaves: nodes
 are numbered as they are made, so an op's node always has a larger number than
@@ -47,20 +48,59 @@ SECOND_BACKWARD = (
     "you need to access saved tensors after calling backward."
 )
 
-class _NodeClasses(dict):
-    """name -> Node subclass; a missing one is made on first use (``node_class``)."""
+class GradFn:
+    """A node as users see it (``tensor.grad_fn``, ``next_functions``): an object of
+    PyTorch's class for its op (``MulBackward0``), a view of the engine's node."""
+
+    __slots__ = ()
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple:
+        """((grad_fn of each input, its output number), ...); (None, 0) for an input
+        that needs no gradient, an ``AccumulateGrad`` for a leaf."""
+        return tuple((None if n is None else n._view(), nr) for n, nr in self._node._next)
+
+    def register_hook(self, hook):
+        """``hook(grad_inputs, grad_outputs)`` after this node ran (not used by rules)."""
+        raise NotImplementedError("minigrad supports tensor hooks (Tensor.register_hook) only")
+
+    def register_prehook(self, hook):
+        return _add_hook(self._node, hook)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+
+class _OpView(GradFn):
+    """The ``grad_fn`` of a built-in op's output: ``_OpView`` subclasses carry
+    PyTorch's names (``view_class``)."""
+
+    __slots__ = ("_node", "__weakref__")
+
+
+class _ViewClasses(dict):
+    """name -> _OpView subclass; a missing one is made on first use (``view_class``)."""
 
     def __missing__(self, name: str) -> type:
-        cls = self[name] = type(name, (Node,), {"__slots__": ()})
+        cls = self[name] = type(name, (_OpView,), {"__slots__": ()})
         return cls
 
 
-_node_classes = _NodeClasses()
-_NO_EDGE = (None, 0)  # the next_functions entry of an input that needs no gradient
+_view_classes = _ViewClasses()
+_views = weakref.WeakValueDictionary()  # Node -> its view, while someone holds the view
+_NO_EDGE = (None, 0)  # the edge of an input that needs no gradient
 
 
 class Node:
-    """A recorded op (PyTorch's ``grad_fn``).  Its class name is PyTorch's.
+    """A recorded op, as the engine keeps it.
+
+    Every built-in op's node is of this one class: Python runs the attribute
+    reads and writes of one class much faster than those of many (a dozen per
+    op, on the hottest path), so PyTorch's class names (``MulBackward0``) live
+    in the views users get from ``grad_fn`` (``_view``), made only when asked for.
 
     ``_seq`` numbers nodes in the order they were made, so every node's number
     is larger than those of the nodes it points to: the backward pass visits
@@ -68,11 +108,12 @@ class Node:
     which a node runs only after every gradient flowing into it has arrived.
     """
 
-    __slots__ = ("next_functions", "_seq", "_num_outputs", "_pre_hooks", "_prim", "_args",
-                 "_arrays", "_params", "_ans", "_versions", "_out", "__weakref__")
+    __slots__ = ("_next", "_seq", "_num_outputs", "_pre_hooks", "_prim", "_args", "_arrays",
+                 "_params", "_ans", "_versions", "_out", "_view_class", "__weakref__")
 
-    # Set by ``record`` for every node (slots: the backward pass reads them at every node):
-    # next_functions  ((node, output number) of each input, or (None, 0))
+    # Set by ``record`` for every node:
+    # _next           the edges: (node, output number) of each input, or (None, 0)
+    #                 (PyTorch's next_functions, with engine nodes)
     # _seq            creation number
     # _num_outputs    1 (more only for custom Functions: autograd/function.py)
     # _pre_hooks      None, or a _HookDict of Tensor.register_hook hooks
@@ -84,23 +125,19 @@ class Node:
     # _versions       None if every input was at version 0, else their versions (and
     #                 the output's last); only for primitives that save values
     # _out            a weak reference to the output (if the VJP reads it)
+    # _view_class     the class of its grad_fn (MulBackward0)
 
     @property
     def _freed(self) -> bool:
         return self._args is None
 
-    def name(self) -> str:
-        return type(self).__name__
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} object at {hex(id(self))}>"
-
-    def register_hook(self, hook):
-        """``hook(grad_inputs, grad_outputs)`` after this node ran (not used by rules)."""
-        raise NotImplementedError("minigrad supports tensor hooks (Tensor.register_hook) only")
-
-    def register_prehook(self, hook):
-        return _add_hook(self, hook)
+    def _view(self) -> GradFn:
+        """The node's grad_fn: the same object as long as someone holds it."""
+        view = _views.get(self)
+        if view is None:
+            view = _views[self] = self._view_class()
+            view._node = self
+        return view
 
     # Called by the backward pass -------------------------------------------------
     def _check_versions(self) -> None:
@@ -108,7 +145,7 @@ class Node:
         versions = self._versions or (0,) * (len(self._args) + 1)
         for a, v in zip(self._args, versions, strict=False):  # the last is the output's
             if isinstance(a, _tensor.Tensor) and a._vbox[0] != v:
-                raise RuntimeError(_modified_message(a, v, _op_name(a.grad_fn)))
+                raise RuntimeError(_modified_message(a, v, _op_name(a._node)))
         out = self._out()
         if out is not None and out._vbox[0] != versions[-1]:
             raise RuntimeError(_modified_message(out, versions[-1], _op_name(self)))
@@ -130,7 +167,7 @@ class Node:
                              else prim.vjps[0](g, self._ans, x), args[0]),)
         elif len(args) == 2 and needed is None and op_counter[0] is None and not self._params:
             x0, x1 = self._arrays
-            (n0, _), (n1, _) = self.next_functions
+            (n0, _), (n1, _) = self._next
             vjps, ans = prim.vjps, self._ans
             grads = (None if n0 is None else _fitted(vjps[0](g, ans, x0, x1), args[0]),
                      None if n1 is None else _fitted(vjps[1](g, ans, x0, x1), args[1]))
@@ -139,7 +176,7 @@ class Node:
             vjps = prim.vjps  # a tuple, or (cat, stack) a function of the input's number
             counter = op_counter[0]
             grads = []
-            for i, (nxt, _) in enumerate(self.next_functions):
+            for i, (nxt, _) in enumerate(self._next):
                 if nxt is None or (needed is not None and nxt not in needed):
                     grads.append(None)
                     continue
@@ -165,7 +202,7 @@ class Node:
         vjps = prim.vjps
         counter = op_counter[0]
         grads = []
-        for i, (nxt, _) in enumerate(self.next_functions):
+        for i, (nxt, _) in enumerate(self._next):
             if nxt is None or (needed is not None and nxt not in needed):
                 grads.append(None)
                 continue
@@ -184,15 +221,15 @@ class Node:
             self._args = self._arrays = self._ans = None
 
 
-class AccumulateGrad:
-    """The graph node of a leaf: adds incoming gradients into ``variable.grad``."""
+class AccumulateGrad(GradFn):
+    """The graph node of a leaf: adds incoming gradients into ``variable.grad``
+    (both the engine's node and what users see)."""
 
-    __slots__ = ("variable", "next_functions", "_seq", "_num_outputs", "_pre_hooks",
-                 "__weakref__")
+    __slots__ = ("variable", "_next", "_seq", "_num_outputs", "_pre_hooks", "__weakref__")
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
-        self.next_functions = ()
+        self._next = ()
         self._seq = next(_seq)
         self._num_outputs = 1
         self._pre_hooks = None
@@ -200,16 +237,17 @@ class AccumulateGrad:
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
 
-    def __repr__(self) -> str:
-        return f"<AccumulateGrad object at {hex(id(self))}>"
+    @property
+    def _node(self) -> AccumulateGrad:
+        return self
 
-    def register_prehook(self, hook):
-        return _add_hook(self, hook)
+    def _view(self) -> AccumulateGrad:
+        return self
 
 
-def node_class(name: str) -> type:
-    """The Node subclass called ``name`` (``MulBackward0``), made once."""
-    return _node_classes[name]
+def view_class(name: str) -> type:
+    """The class called ``name`` (``MulBackward0``) of built-in ops' grad_fn, made once."""
+    return _view_classes[name]
 
 
 def _modified_message(t: Tensor, expected: int, output_of: str | None) -> str:
@@ -230,7 +268,7 @@ def _op_name(node) -> str | None:
     """``Exp`` for an ``ExpBackward0`` node (as PyTorch's messages say)."""
     if node is None or isinstance(node, AccumulateGrad):
         return None
-    return node.name().split("Backward")[0]
+    return node._view().name().split("Backward")[0]
 
 
 _RULES = __package__ + ".rules"
@@ -286,9 +324,9 @@ _new_tensor = object.__new__
 
 
 def _edge(a) -> tuple:
-    """The ``next_functions`` entry for input ``a``."""
+    """The edge for input ``a``."""
     if isinstance(a, _tensor.Tensor) and a._requires_grad:
-        return (a.grad_fn or a._graph_node(), a._output_nr)
+        return (a._node or a._graph_node(), a._output_nr)
     return _NO_EDGE
 
 
@@ -312,27 +350,27 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
     out = _new_tensor(Tensor)
     out._data = ans
     out._vbox = [0]
-    out.grad_fn = None
+    out._node = None
     out._requires_grad = False
     edges = None
     if grad_mode._state.enabled:
         a = args[0]
         if len(args) == 1:  # (a unary op's input is a Tensor)
             if a._requires_grad:
-                edges = ((a.grad_fn or a._graph_node(), a._output_nr),)
+                edges = ((a._node or a._graph_node(), a._output_nr),)
         elif len(args) == 2:
             b = args[1]
-            ea = ((a.grad_fn or a._graph_node(), a._output_nr)
+            ea = ((a._node or a._graph_node(), a._output_nr)
                   if isinstance(a, Tensor) and a._requires_grad else None)
-            eb = ((b.grad_fn or b._graph_node(), b._output_nr)
+            eb = ((b._node or b._graph_node(), b._output_nr)
                   if isinstance(b, Tensor) and b._requires_grad else None)
             if ea is not None or eb is not None:
                 edges = (ea or _NO_EDGE, eb or _NO_EDGE)
         elif any(isinstance(a, Tensor) and a._requires_grad for a in args):
             edges = tuple([_edge(a) for a in args])
     if edges is not None:
-        node = (prim.node_class if name is None else _node_classes[name])()
-        node.next_functions = edges
+        node = Node()
+        node._next = edges
         node._seq = next(_seq)  # after the edges: a new AccumulateGrad is numbered first
         node._num_outputs = 1
         node._pre_hooks = None
@@ -341,10 +379,11 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
         node._arrays = arrays
         node._params = params
         node._ans = ans
+        node._view_class = prim.view_class if name is None else _view_classes[name]
         if prim.saves:  # to detect in-place changes of what the rule reads
             node._versions = None if len(args) == 1 and not a._vbox[0] else _versions(args)
             node._out = weakref.ref(out) if prim.reads_ans else _no_output
-        out.grad_fn = node
+        out._node = node
         out._requires_grad = True
     if op_counter[0] is not None:  # minigrad.counting: one forward evaluation
         op_counter[0].count_forward(prim)
@@ -397,7 +436,7 @@ def _add_hook(node, hook) -> RemovableHandle:
 
 def retain_grad(t: Tensor) -> None:
     """Make backward set ``t.grad`` (``t`` the output of a node)."""
-    _hooks(t.grad_fn).retains = weakref.ref(t)
+    _hooks(t._node).retains = weakref.ref(t)
 
 
 def retained(node) -> Tensor | None:
@@ -431,13 +470,13 @@ def _needed_nodes(roots, targets) -> set:
     seen = set(roots)
     stack = list(seen)
     while stack:
-        for nxt, _ in stack.pop().next_functions:
+        for nxt, _ in stack.pop()._next:
             if nxt is not None and nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
     needed = set()
     for n in sorted(seen, key=_seq_of):  # inputs before the nodes that use them
-        if n in targets or any(nxt in needed for nxt, _ in n.next_functions):
+        if n in targets or any(nxt in needed for nxt, _ in n._next):
             needed.add(n)
     return needed
 
@@ -504,7 +543,7 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                         node._release()
                     continue
             grads = node._apply(g, create_graph, needed, retain_graph)
-            for (nxt, nr), gk in zip(node.next_functions, grads, strict=True):
+            for (nxt, nr), gk in zip(node._next, grads, strict=True):
                 if nxt is None:
                     continue
                 if gk is not None and nxt._num_outputs != 1:

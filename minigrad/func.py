@@ -161,7 +161,7 @@ def _reaches_outer(t: Tensor, inner: set) -> bool:
             if node not in inner:
                 return True
             continue
-        for nxt, _ in node.next_functions:
+        for nxt, _ in node._next:
             if nxt is not None and nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
@@ -174,7 +174,7 @@ def _unwrap_tree(tree, inner: set):
 
 
 def _inner_nodes(tensors) -> set:
-    return {t._graph_node() for t in tensors if t.grad_fn is None}
+    return {t._graph_node() for t in tensors if t._node is None}
 
 
 def _grads(outputs, inputs, grad_outputs=None, retain_graph=False, create_graph=True) -> list:

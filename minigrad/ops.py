@@ -1091,9 +1091,9 @@ def _check_inplace(x: Tensor, view: bool = False) -> None:
     if not grad_mode._state.enabled:
         return
     base = x._base
-    if base is not None and base.grad_fn is None and base._requires_grad:
+    if base is not None and base._node is None and base._requires_grad:
         raise RuntimeError(VIEW_LEAF_INPLACE)
-    if x.grad_fn is None and x._requires_grad:
+    if x._node is None and x._requires_grad:
         raise RuntimeError(VIEW_LEAF_INPLACE if view else LEAF_INPLACE)
     if base is not None and base._requires_grad:
         raise RuntimeError(
@@ -1103,16 +1103,16 @@ def _check_inplace(x: Tensor, view: bool = False) -> None:
 
 def _alias(x: Tensor) -> Tensor:
     """``x`` as an input to an in-place op: same graph position, its own version."""
-    a = Tensor._make(x._data, x.grad_fn, x._requires_grad)
+    a = Tensor._make(x._data, x._node, x._requires_grad)
     a._output_nr = x._output_nr
-    if x.grad_fn is None and x._requires_grad:
+    if x._node is None and x._requires_grad:
         a._accum = x._graph_node()
     return a
 
 
 def _private(a: Tensor, data: np.ndarray) -> Tensor:
     """A stand-in for ``a`` (same node, same leaf accumulator) holding ``data``."""
-    b = Tensor._make(data, a.grad_fn, a._requires_grad)
+    b = Tensor._make(data, a._node, a._requires_grad)
     b._accum = a._accum
     return b
 
@@ -1128,7 +1128,7 @@ def _commit(x: Tensor, result: Tensor) -> Tensor:
         raise RuntimeError(
             f"output with shape {list(x.shape)} doesn't match the broadcast shape "
             f"{list(result.shape)}")
-    node = result.grad_fn
+    node = result._node
     if node is not None and node._args is not None and node._prim.saves:
         # The recorded op saved the alias: give it a private copy of the old data,
         # since we are about to overwrite the shared array.
@@ -1140,11 +1140,11 @@ def _commit(x: Tensor, result: Tensor) -> Tensor:
         node._arrays = tuple(copy if d is old else d for d in node._arrays)
     x._data[...] = result._data
     engine.bump_version(x)
-    if result.grad_fn is not None:
-        x.grad_fn = result.grad_fn
+    if result._node is not None:
+        x._node = result._node
         x._output_nr = result._output_nr
         x._requires_grad = True
-        node = result.grad_fn
+        node = result._node
         prim = getattr(node, "_prim", None)  # (a custom Function's node has none)
         if prim is not None and prim.saves:
             import weakref  # x is now the node's output, at x's version

@@ -36,7 +36,7 @@ _EMPTY: dict = {}
 class Primitive:
     """One row of the table.  Calling it dispatches on Tensor or array inputs."""
 
-    __slots__ = ("name", "fwd", "vjps", "jvps", "grad_fn", "node_class", "saves", "reads_ans",
+    __slots__ = ("name", "fwd", "vjps", "jvps", "grad_fn", "view_class", "saves", "reads_ans",
                  "doc", "__weakref__")
 
     def __init__(self, name: str, fwd: Callable, vjps, jvps, *, grad_fn: str,
@@ -46,7 +46,7 @@ class Primitive:
         self.vjps = vjps
         self.jvps = jvps
         self.grad_fn = grad_fn
-        self.node_class = engine.node_class(grad_fn)  # the class of its nodes (MulBackward0)
+        self.view_class = engine.view_class(grad_fn)  # the class of its grad_fn (MulBackward0)
         self.saves = saves  # True: backward needs saved values, freed after use
         self.reads_ans = saves  # the VJP reads the output (so it must not change in place)
         self.doc = doc

@@ -1,6 +1,7 @@
 """The Tensor: a NumPy array, plus what autograd needs to know about it.
 
-``_data`` is the array; ``grad_fn`` the node that made it (None for a leaf);
+``_data`` is the array; ``_node`` the graph node that made it (None for a leaf;
+users see it as ``grad_fn``);
 ``requires_grad`` whether gradients flow to it; ``grad`` where ``backward``
 puts them for leaves.  Operations are in ``ops.py`` (bound here as methods);
 their derivatives are in ``rules.py``; the backward pass in ``engine.py``.
@@ -77,7 +78,7 @@ class Tensor:
     # Every op makes a Tensor, so ``_make`` sets only these slots.  The attributes
     # below them are rarely set: a class-level default serves until an instance
     # sets its own (in its ``__dict__``, which costs nothing until first used).
-    __slots__ = ("_data", "grad_fn", "_requires_grad", "_vbox", "__dict__", "__weakref__")
+    __slots__ = ("_data", "_node", "_requires_grad", "_vbox", "__dict__", "__weakref__")
     _grad = None  # set on leaves by backward (and on tensors that retain_grad)
     _accum = None  # the AccumulateGrad node of a leaf, made when first needed
     _retains_grad = False
@@ -106,19 +107,19 @@ class Tensor:
         return _legacy_new(cls, args)
 
     @staticmethod
-    def _make(data: np.ndarray, grad_fn=None, requires_grad: bool = False) -> Tensor:
+    def _make(data: np.ndarray, node=None, requires_grad: bool = False) -> Tensor:
         """Wrap an array (no checks, no copy): the engine's fast constructor."""
         t = object.__new__(Tensor)
         t._data = data
-        t.grad_fn = grad_fn
+        t._node = node
         t._requires_grad = requires_grad
         t._vbox = [0]
         return t
 
     def _graph_node(self):
-        """This tensor's node in the graph: its grad_fn, or an AccumulateGrad."""
-        if self.grad_fn is not None:
-            return self.grad_fn
+        """This tensor's node in the graph: its grad_fn's, or an AccumulateGrad."""
+        if self._node is not None:
+            return self._node
         accum = self._accum
         if accum is None:
             accum = self._accum = engine.AccumulateGrad(self)
@@ -126,12 +127,18 @@ class Tensor:
 
     # Autograd attributes ----------------------------------------------------------
     @property
+    def grad_fn(self):
+        """The node that made this tensor (``<MulBackward0 ...>``); None for a leaf."""
+        node = self._node
+        return None if node is None else node._view()
+
+    @property
     def requires_grad(self) -> bool:
         return self._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
-        if self.grad_fn is not None:
+        if self._node is not None:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to "
                 "use a computed variable in a subgraph that doesn't require differentiation "
@@ -149,7 +156,7 @@ class Tensor:
 
     @property
     def grad(self) -> Tensor | None:
-        if self.grad_fn is not None and not self._retains_grad:
+        if self._node is not None and not self._retains_grad:
             warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
@@ -170,7 +177,7 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
-        return self.grad_fn is None
+        return self._node is None
 
     @property
     def retains_grad(self) -> bool:
@@ -180,7 +187,7 @@ class Tensor:
         """Keep ``.grad`` for this non-leaf tensor after ``backward``."""
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is not None and not self._retains_grad:
+        if self._node is not None and not self._retains_grad:
             engine.retain_grad(self)
             self._retains_grad = True
 
@@ -204,7 +211,7 @@ class Tensor:
         return t
 
     def detach_(self) -> Tensor:
-        self.grad_fn = None
+        self._node = None
         self._requires_grad = False
         return self
 

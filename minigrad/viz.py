@@ -103,9 +103,9 @@ def graph_layout(tensor: Tensor, params: dict[str, Tensor] | None = None) -> Gra
                 t = fn.variable
                 index[id(fn)] = add("leaf", names.get(id(t), "leaf"), t, t._data, _grad(t))
             else:
-                kept = engine.retained(fn)  # an intermediate's retain_grad()
+                kept = engine.retained(fn._node)  # an intermediate's retain_grad()
                 holder = tensor if fn is tensor.grad_fn else kept
-                value, note = _op_value(fn, holder)
+                value, note = _op_value(fn._node, holder)
                 index[id(fn)] = add("op", _op_name(fn), fn, value,
                                     None if kept is None else _grad(kept), note)
         return index[id(fn)]
@@ -146,7 +146,8 @@ def _alive(ref) -> Tensor | None:
 
 
 def _op_value(fn, holder: Tensor | None) -> tuple[np.ndarray | None, str]:
-    """The output of op node ``fn`` if it still exists, else a note saying why not.
+    """The output of op node ``fn`` (the engine's) if it still exists, else a note
+    saying why not.
 
     ``holder`` is a tensor known to be that output (the drawn tensor, or one that
     called ``retain_grad()``)."""

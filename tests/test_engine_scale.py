@@ -95,7 +95,7 @@ def test_backward_releases_saved_arrays_even_while_the_output_lives():
     h = x * 3.0
     y = h.sin()
     y.sum().backward()
-    assert y.grad_fn._args is None and y.grad_fn._ans is None
+    assert y._node._args is None and y._node._ans is None
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
         y.sum().backward()
 

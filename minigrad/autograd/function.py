@@ -78,7 +78,7 @@ class FunctionCtx:
         self.materialize_grads = value
 
 
-class BackwardCFunction(engine.Node, FunctionCtx):
+class BackwardCFunction(engine.Node, engine.GradFn, FunctionCtx):
     """The graph node (and ``ctx``) of one call of a custom Function.
 
     ``<Name>Backward`` subclasses are made per Function class; instances have a
@@ -90,6 +90,13 @@ class BackwardCFunction(engine.Node, FunctionCtx):
 
     def __repr__(self) -> str:
         return f"<torch.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
+
+    @property
+    def _node(self) -> BackwardCFunction:  # (both the engine's node and what users see)
+        return self
+
+    def _view(self) -> BackwardCFunction:
+        return self
 
     @property
     def saved_tensors(self) -> tuple:
@@ -109,7 +116,7 @@ class BackwardCFunction(engine.Node, FunctionCtx):
                 t._vbox = vbox
             elif t is not None and t._vbox[0] != version:
                 raise RuntimeError(
-                    engine._modified_message(t, version, engine._op_name(t.grad_fn)))
+                    engine._modified_message(t, version, engine._op_name(t._node)))
             out.append(t)
         return tuple(out)
 
@@ -146,7 +153,7 @@ class BackwardCFunction(engine.Node, FunctionCtx):
             raise RuntimeError(f"function {name} returned an incorrect number of gradients "
                                f"(expected {n}, got {len(result)})")
         out = []
-        edges = iter(self.next_functions)
+        edges = iter(self._next)
         for i, (gi, meta) in enumerate(zip(result, self._input_meta, strict=True)):
             if meta is None:  # not a Tensor: no edge
                 if gi is not None:
@@ -267,7 +274,7 @@ def _make_output(o, k: int, args: tuple, ctx: BackwardCFunction, record: bool):
         view._vbox = o._vbox
         o = view
     if record and o.dtype.is_floating_point and not any(o is t for t in ctx.non_differentiable):
-        o.grad_fn = ctx
+        o._node = ctx
         o._requires_grad = True
         o._output_nr = k
     return o
@@ -275,7 +282,7 @@ def _make_output(o, k: int, args: tuple, ctx: BackwardCFunction, record: bool):
 
 def _record(ctx: BackwardCFunction, args: tuple, outputs: tuple) -> None:
     """Fill in the node: its edges, what it saved, and the inputs' and outputs' metadata."""
-    ctx.next_functions = tuple(
+    ctx._next = tuple(
         (a._graph_node(), a._output_nr) if a._requires_grad else (None, 0)
         for a in args if isinstance(a, Tensor))
     ctx._seq = next(engine._seq)  # after the edges' nodes (see engine.Node)
@@ -290,7 +297,7 @@ def _record(ctx: BackwardCFunction, args: tuple, outputs: tuple) -> None:
     # itself would make a cycle (output -> grad_fn -> output).
     saved, versions, saved_outputs = [], [], {}
     for t in ctx.to_save:
-        k = next((k for k, o in enumerate(outputs) if o is t and o.grad_fn is ctx), None)
+        k = next((k for k, o in enumerate(outputs) if o is t and o._node is ctx), None)
         if k is not None:
             saved_outputs[k] = (t._data, t._vbox)
             saved.append(k)
