@@ -311,8 +311,14 @@ def _no_output():
 
 def bump_version(t: Tensor) -> None:
     """Count an in-place change of ``t`` (every one goes through here)."""
-    t._vbox[0] += 1
+    t._version_counter()[0] += 1
     _last_inplace[0] = next(_seq)
+
+
+# A tensor's version counter (``_vbox``) is a one-element list, shared by tensors of
+# the same memory (views).  Most tensors are never changed in place: they all share
+# this read-only stand-in until one is (``Tensor._version_counter``).
+NEVER_CHANGED = (0,)
 
 
 # Node numbers, in order of creation; an in-place change takes a number too.  A node
@@ -349,7 +355,7 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
     Tensor = _tensor.Tensor
     out = _new_tensor(Tensor)
     out._data = ans
-    out._vbox = [0]
+    out._vbox = NEVER_CHANGED
     out._node = None
     out._requires_grad = False
     edges = None

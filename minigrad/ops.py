@@ -154,23 +154,46 @@ def _constant(v: float, dtype: np.dtype):
     return c
 
 
-def _binary(prim, a, b, name=None, float_result=False):
-    if type(a) is Tensor:  # the common cases first, which need no promotion:
-        xa = a._data  # two tensors of one dtype, or a float tensor and a Python float
-        if type(b) is Tensor:
-            xb = b._data
-            fast = xa.dtype == xb.dtype and (not float_result or xa.dtype.kind == "f")
-        else:  # (a Python int is a float for a float tensor, as in PyTorch)
-            fast = (type(b) is builtins.float or type(b) is builtins.int) and xa.dtype.kind == "f"
-            xb = _constant(b, xa.dtype) if fast and prim in _ARITHMETIC else b
-        if fast:
-            try:
-                ans = prim.fwd(xa, xb)
-            except ValueError:
-                raise _broadcast_error(xa.shape, _shape(b)) from None
-            if type(ans) is not np.ndarray:
-                ans = np.asarray(ans)
-            return engine.record(prim, (a, b), _NO_PARAMS, ans, name, (xa, xb))
+def _binary_op(prim, name=None, float_result=False):
+    """The function ``op(input, other)`` that runs primitive ``prim`` on two operands
+    (Tensors or Python numbers), recording ``name`` as the grad_fn if given.
+
+    The operators (``x * 0.9``, ``a + b``) call these functions directly, so the
+    common cases come first, written out: two tensors of one dtype, or a float
+    tensor and a Python number; the others go through PyTorch's promotion."""
+    fwd = prim.fwd
+    constants = prim in _ARITHMETIC
+
+    def op(input, other):  # noqa: A002 (PyTorch's argument names)
+        if type(input) is Tensor:
+            xa = input._data
+            if type(other) is Tensor:
+                xb = other._data
+                fast = xa.dtype == xb.dtype and (not float_result or xa.dtype.kind == "f")
+            else:  # (a Python int is a float for a float tensor, as in PyTorch)
+                fast = (type(other) is builtins.float or type(other) is builtins.int) and (
+                    xa.dtype.kind == "f")
+                xb = other
+                if fast and constants:
+                    xb = _CONSTANTS.get((other, xa.dtype))
+                    if xb is None:
+                        xb = _constant(other, xa.dtype)
+            if fast:
+                try:
+                    ans = fwd(xa, xb)
+                except ValueError:
+                    raise _broadcast_error(xa.shape, _shape(other)) from None
+                if type(ans) is not np.ndarray:
+                    ans = np.asarray(ans)
+                return engine.record(prim, (input, other), _NO_PARAMS, ans, name, (xa, xb))
+        return _promoted_binary(prim, input, other, name, float_result)
+
+    op.__name__ = prim.name
+    op.__doc__ = prim.doc
+    return op
+
+
+def _promoted_binary(prim, a, b, name, float_result):
     a, b, xa, xb = _promote(a, b)
     if float_result and np.result_type(xa, xb).kind in "biu":
         f = _dtype.get_default_dtype().np
@@ -180,6 +203,22 @@ def _binary(prim, a, b, name=None, float_result=False):
         return prim.apply((a, b), arrays=(xa, xb), name=name)
     except ValueError:
         raise _broadcast_error(_shape(a), _shape(b)) from None
+
+
+class _BinaryOps(dict):
+    """(prim, name, float_result) -> its ``_binary_op``, made on first use."""
+
+    def __missing__(self, key):
+        op = self[key] = _binary_op(*key)
+        return op
+
+
+_binary_ops = _BinaryOps()
+
+
+def _binary(prim, a, b, name=None, float_result=False):
+    """``prim(a, b)`` recorded as ``name`` (for ops that PyTorch names differently)."""
+    return _binary_ops[prim, name, float_result](a, b)
 
 
 _NO_PARAMS: dict = {}
@@ -213,16 +252,22 @@ def _unary(prim, name=None):
 
 # Arithmetic ------------------------------------------------------------------------------
 
+# ``a + b``, ``a - b``, ``a * b`` and ``a / b`` (the functions add the options)
+_add, _sub = _binary_ops[rules.add, None, False], _binary_ops[rules.sub, None, False]
+mul = _binary_ops[rules.mul, None, False]
+_div = _binary_ops[rules.div, None, True]
+
+
 def add(input, other, *, alpha=1):  # noqa: A002
     if alpha != 1:
         other = mul(other, alpha)
-    return _binary(rules.add, input, other)
+    return _add(input, other)
 
 
 def sub(input, other, *, alpha=1):  # noqa: A002
     if alpha != 1:
         other = mul(other, alpha)
-    return _binary(rules.sub, input, other)
+    return _sub(input, other)
 
 
 subtract = sub
@@ -233,10 +278,6 @@ def rsub(input, other):  # noqa: A002
     return _binary(rules.sub, other, input, name="RsubBackward1")
 
 
-def mul(input, other):  # noqa: A002
-    return _binary(rules.mul, input, other)
-
-
 multiply = mul
 
 
@@ -245,7 +286,7 @@ def div(input, other, *, rounding_mode=None):  # noqa: A002
         a, b, xa, xb = _promote(input, other)
         fn = np.floor_divide if rounding_mode == "floor" else (lambda p, q: np.trunc(p / q))
         return Tensor._make(np.asarray(fn(xa, xb)).astype(np.result_type(xa, xb)))
-    return _binary(rules.div, input, other, float_result=True)
+    return _div(input, other)
 
 
 divide = true_divide = div
@@ -366,12 +407,8 @@ def clamp_max(input, max):  # noqa: A002
     return rules.clamp.apply((input,), {"lo": None, "hi": _scalar(max)}, name="ClampMaxBackward0")
 
 
-def maximum(input, other):  # noqa: A002
-    return _binary(rules.maximum, input, other)
-
-
-def minimum(input, other):  # noqa: A002
-    return _binary(rules.minimum, input, other)
+maximum = _binary_ops[rules.maximum, None, False]
+minimum = _binary_ops[rules.minimum, None, False]
 
 
 def where(condition, input=None, other=None):  # noqa: A002
@@ -728,7 +765,7 @@ def _infer_shape(shape, numel):
 def _view_of(out: Tensor, base: Tensor) -> Tensor:
     """Mark ``out`` as a view of ``base``: shared version counter."""
     if np.shares_memory(out._data, base._data):
-        out._vbox = base._vbox
+        out._vbox = base._version_counter()
         out._base = base if base._base is None else base._base
     return out
 
@@ -1221,11 +1258,11 @@ def _swap(fn):
 
 def _bind() -> None:
     T = Tensor
-    T.__add__ = T.__radd__ = add
-    T.__sub__ = sub
+    T.__add__ = T.__radd__ = _add
+    T.__sub__ = _sub
     T.__rsub__ = rsub
     T.__mul__ = T.__rmul__ = mul
-    T.__truediv__ = div
+    T.__truediv__ = _div
     T.__rtruediv__ = rdiv
     T.__floordiv__ = floor_divide
     T.__rfloordiv__ = _swap(floor_divide)

@@ -489,7 +489,25 @@ _where = defprim("where", _where_fwd,
 
 neg = defprim("neg", np.negative, (lambda g, ans, x: -g,), (lambda t, ans, x: -t,),
               saves=False, doc="d(-x) = -dx")
-exp = defprim("exp", lambda x: _via_float64(np.exp, x), (lambda g, ans, x: g * ans,),
+
+_VIA_FLOAT64_MAX = 4096  # elements
+_FLOAT32 = np.dtype(np.float32)
+
+
+def _exp_fwd(x):
+    """exp; of a float32 array, computed in float64 and rounded: correctly rounded
+    in almost every element, as PyTorch's (NumPy's float32 kernel is often 1 ulp off).
+
+    Only up to ``_VIA_FLOAT64_MAX`` elements: beyond, the detour costs 10x the float32
+    kernel (a 1,000,000-element exp: 5 ms instead of 0.5 ms), so large arrays take
+    NumPy's float32 result, up to 2 ulp from PyTorch's.  Small tensors, which tutorials
+    print, keep PyTorch's digits."""
+    if x.dtype == _FLOAT32 and x.size <= _VIA_FLOAT64_MAX:
+        return np.exp(x.astype(np.float64)).astype(np.float32)
+    return np.exp(x)
+
+
+exp = defprim("exp", _exp_fwd, (lambda g, ans, x: g * ans,),
               (lambda t, ans, x: t * ans,),
               doc="d exp(x) = exp(x) dx")
 expm1 = defprim("expm1", np.expm1, (lambda g, ans, x: g * (ans + 1.0),),
@@ -660,22 +678,6 @@ def _mean_scale(out_shape, in_shape) -> float:
 def _sigmoid(x):
     # As PyTorch: exp(-x) may overflow to inf, giving exactly 0 (never a denormal).
     return (1 / (1 + np.exp(-x))).astype(x.dtype, copy=False)
-
-
-_VIA_FLOAT64_MAX = 4096  # elements
-
-
-def _via_float64(fn, x):
-    """``fn`` of a float32 array computed in float64 and rounded: correctly rounded
-    in almost every element, as PyTorch's (NumPy's float32 kernels are often 1 ulp off).
-
-    Only up to ``_VIA_FLOAT64_MAX`` elements: beyond, the detour costs 10x the float32
-    kernel (a 1,000,000-element exp: 5 ms instead of 0.5 ms), so large arrays take
-    NumPy's float32 result, up to 2 ulp from PyTorch's.  Small tensors, which tutorials
-    print, keep PyTorch's digits."""
-    if x.dtype == np.float32 and x.size <= _VIA_FLOAT64_MAX:
-        return fn(x.astype(np.float64)).astype(np.float32)
-    return fn(x)
 
 
 def _clamp(x, lo, hi):

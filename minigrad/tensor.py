@@ -113,7 +113,7 @@ class Tensor:
         t._data = data
         t._node = node
         t._requires_grad = requires_grad
-        t._vbox = [0]
+        t._vbox = engine.NEVER_CHANGED
         return t
 
     def _graph_node(self):
@@ -207,7 +207,7 @@ class Tensor:
     def detach(self) -> Tensor:
         """The same data (shared), cut from the graph."""
         t = Tensor._make(self._data)
-        t._vbox = self._vbox
+        t._vbox = self._version_counter()
         return t
 
     def detach_(self) -> Tensor:
@@ -226,6 +226,13 @@ class Tensor:
     @property
     def _version(self) -> int:
         return self._vbox[0]
+
+    def _version_counter(self) -> list:
+        """This tensor's version counter, made on first need (to count a change, or to
+        share with a tensor of the same memory)."""
+        if self._vbox is engine.NEVER_CHANGED:
+            self._vbox = [0]
+        return self._vbox
 
     # Shape and type ---------------------------------------------------------------
     @property

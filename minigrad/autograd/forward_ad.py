@@ -142,7 +142,7 @@ def _alias(tensor: Tensor, name: str) -> Tensor:
 
     if not tensor._requires_grad:  # no graph to join: a plain alias will do
         out = Tensor._make(tensor._data)
-        out._vbox = tensor._vbox
+        out._vbox = tensor._version_counter()
         return out
     prev, _busy[0] = _busy[0], True
     try:

@@ -271,7 +271,7 @@ def _make_output(o, k: int, args: tuple, ctx: BackwardCFunction, record: bool):
         return o
     if any(o is a for a in args):  # an input returned as is: a new tensor, a view of it
         view = Tensor._make(o._data)
-        view._vbox = o._vbox
+        view._vbox = o._version_counter()
         o = view
     if record and o.dtype.is_floating_point and not any(o is t for t in ctx.non_differentiable):
         o._node = ctx
@@ -299,7 +299,7 @@ def _record(ctx: BackwardCFunction, args: tuple, outputs: tuple) -> None:
     for t in ctx.to_save:
         k = next((k for k, o in enumerate(outputs) if o is t and o._node is ctx), None)
         if k is not None:
-            saved_outputs[k] = (t._data, t._vbox)
+            saved_outputs[k] = (t._data, t._version_counter())
             saved.append(k)
         else:
             saved.append(t)

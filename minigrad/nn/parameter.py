@@ -28,7 +28,7 @@ class Parameter(Tensor):
         for slot in Tensor.__slots__:
             if slot != "__weakref__":
                 setattr(p, slot, getattr(leaf, slot))
-        p._vbox = data._vbox  # shares data's memory, so its version counter too
+        p._vbox = data._version_counter()  # shares data's memory, so its version counter too
         return p
 
     def __repr__(self) -> str:
