@@ -664,7 +664,8 @@ def matmul(input, other):  # noqa: A002
     sa, sb = xa.shape, xb.shape
     na, nb = len(sa), len(sb)
     if na == nb == 2 and sa[1] == sb[0] and xa.dtype == xb.dtype:  # the common case
-        return rules.matmul.apply((a, b), name="MmBackward0", arrays=(xa, xb))
+        return engine.record(rules.matmul, (a, b), _NO_PARAMS, rules.matmul.fwd(xa, xb), None,
+                             (xa, xb))
     if na == 0 or nb == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{na}D and {nb}D")
