@@ -613,7 +613,9 @@ def _accumulate(t: Tensor, g, create_graph: bool) -> None:
         t._grad = g if t._grad is None else t._grad + g
         return
     if t._grad is None:
-        t._grad = Tensor._make(np.array(g, dtype=t._data.dtype, copy=True))
+        x = t._data
+        t._grad = Tensor._make(g.copy() if type(g) is np.ndarray and g.dtype is x.dtype
+                               else np.array(g, dtype=x.dtype, copy=True))
     elif t._grad._requires_grad:
         t._grad = Tensor._make(t._grad._data + g)
     else:

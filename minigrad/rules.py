@@ -167,13 +167,15 @@ def _expand(g, shape):
 
 
 def _sum_to_fwd(x, *, shape):
-    lead = x.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, s in enumerate(shape) if s == 1 and x.shape[i + lead] != 1)
+    """Sum ``x`` over the axes that broadcasting added to an array of ``shape``: its
+    leading axes, and those where ``shape`` has size 1."""
     # np.add.reduce, not np.sum: called from here, its inf/nan warnings are filtered
     # (minigrad/__init__.py) without an np.errstate on this hot path of every backward.
-    out = np.add.reduce(x, axis=axes, keepdims=True) if axes else x
-    return out.reshape(shape)
+    lead = x.ndim - len(shape)
+    if lead:  # (a bias's gradient: the common case)
+        x = np.add.reduce(x, axis=tuple(range(lead)))
+    axes = tuple([i for i, s in enumerate(shape) if s == 1 and x.shape[i] != 1])
+    return np.add.reduce(x, axis=axes, keepdims=True) if axes else x
 
 
 def _axes(dim, ndim: int):
