@@ -137,6 +137,7 @@ def _shape(x):
 # of the array's dtype, to the same result (it casts the float to that dtype either
 # way).  So the arithmetic primitives get float constants as such arrays, made once.
 _CONSTANTS: dict = {}
+_ndarray, _asarray = np.ndarray, np.asarray  # (globals: read faster than np.ndarray)
 
 
 def _constant(v: float, dtype: np.dtype):
@@ -170,21 +171,22 @@ def _binary_op(prim, name=None, float_result=False):
             if type(other) is Tensor:
                 xb = other._data
                 fast = xa.dtype == xb.dtype and (not float_result or xa.dtype.kind == "f")
-            else:  # (a Python int is a float for a float tensor, as in PyTorch)
-                fast = (type(other) is builtins.float or type(other) is builtins.int) and (
-                    xa.dtype.kind == "f")
-                xb = other
-                if fast and constants:
-                    xb = _CONSTANTS.get((other, xa.dtype))
-                    if xb is None:
-                        xb = _constant(other, xa.dtype)
+            elif type(other) is builtins.float or type(other) is builtins.int:
+                # (a Python int is a float for a float tensor, as in PyTorch)
+                xb = _CONSTANTS.get((other, xa.dtype)) if constants else None
+                fast = xb is not None  # (only float dtypes' constants are cached)
+                if not fast:
+                    fast = xa.dtype.kind == "f"
+                    xb = _constant(other, xa.dtype) if fast and constants else other
+            else:
+                fast = False
             if fast:
                 try:
                     ans = fwd(xa, xb)
                 except ValueError:
                     raise _broadcast_error(xa.shape, _shape(other)) from None
-                if type(ans) is not np.ndarray:
-                    ans = np.asarray(ans)
+                if type(ans) is not _ndarray:
+                    ans = _asarray(ans)
                 return engine.record(prim, (input, other), _NO_PARAMS, ans, name, (xa, xb))
         return _promoted_binary(prim, input, other, name, float_result)
 
@@ -241,8 +243,8 @@ def _unary(prim, name=None):
             input = _float_input(input)  # noqa: A001
             x = input._data
         ans = fwd(x)
-        if type(ans) is not np.ndarray:
-            ans = np.asarray(ans)
+        if type(ans) is not _ndarray:
+            ans = _asarray(ans)
         return engine.record(prim, (input,), _NO_PARAMS, ans, name, (x,))
 
     op.__name__ = prim.name
