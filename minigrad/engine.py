@@ -163,8 +163,9 @@ class Node:
             grads = self._apply_graph(g, needed)
         elif len(args) == 1 and needed is None and op_counter[0] is None:  # the common
             x = self._arrays[0]  # cases, spelled out: one input, and two with no params
-            grads = (_fitted(prim.vjps[0](g, self._ans, x, **self._params) if self._params
-                             else prim.vjps[0](g, self._ans, x), args[0]),)
+            gx = (prim.vjps[0](g, self._ans, x, **self._params) if self._params
+                  else prim.vjps[0](g, self._ans, x))
+            grads = (gx if prim.elementwise else _fitted(gx, args[0]),)
         elif len(args) == 2 and needed is None and op_counter[0] is None and not self._params:
             x0, x1 = self._arrays
             (n0, _), (n1, _) = self._next
@@ -460,6 +461,8 @@ def _run_hooks(node, g, create_graph: bool):
         gt = g if create_graph else _tensor.Tensor._make(g)
         result = hook(gt)
         if result is not None:
+            if type(g) is not _OutputGrads:
+                _check_hook_result(hook, gt, result)
             g = result if create_graph else result._data
     t = None if hooks.retains is None else hooks.retains()
     if t is not None:
@@ -467,6 +470,16 @@ def _run_hooks(node, g, create_graph: bool):
         if gt is not None:
             _accumulate(t, gt, create_graph)
     return g
+
+
+def _check_hook_result(hook, g: Tensor, result: Tensor) -> None:
+    """PyTorch's checks: a hook may replace a gradient, not change its dtype or shape."""
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if isinstance(result, _tensor.Tensor) and result.dtype != g.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was "
+                           f"torch.{g.dtype._legacy} got torch.{result.dtype._legacy})")
+    if isinstance(result, _tensor.Tensor) and result.shape != g.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
 
 
 # The backward pass -------------------------------------------------------------------

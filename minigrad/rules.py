@@ -37,7 +37,7 @@ class Primitive:
     """One row of the table.  Calling it dispatches on Tensor or array inputs."""
 
     __slots__ = ("name", "fwd", "vjps", "jvps", "grad_fn", "view_class", "saves", "reads_ans",
-                 "doc", "__weakref__")
+                 "elementwise", "doc", "__weakref__")
 
     def __init__(self, name: str, fwd: Callable, vjps, jvps, *, grad_fn: str,
                  saves: bool = True, doc: str = "") -> None:
@@ -49,6 +49,7 @@ class Primitive:
         self.view_class = engine.view_class(grad_fn)  # the class of its grad_fn (MulBackward0)
         self.saves = saves  # True: backward needs saved values, freed after use
         self.reads_ans = saves  # the VJP reads the output (so it must not change in place)
+        self.elementwise = False  # see the end of the table
         self.doc = doc
 
     def __repr__(self) -> str:
@@ -712,3 +713,9 @@ def _in_range(x, lo, hi):
 for _p in (mul, log, log1p, log2, sin, cos, leaky_relu, softplus, abs_, clamp, maximum,
            minimum, matmul, select_along):
     _p.reads_ans = False
+
+# Elementwise functions of one float input: the output has the input's shape and dtype,
+# and so has each gradient their VJPs compute, which the engine then uses as it is.
+for _p in (neg, exp, expm1, log, log1p, log2, sqrt, rsqrt, reciprocal, sin, cos, tan, tanh,
+           sigmoid, relu, abs_):
+    _p.elementwise = True

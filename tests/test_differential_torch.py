@@ -395,7 +395,20 @@ BAD_PROGRAMS = [
     ("grad of an output that needs no grad", lambda T: T.autograd.grad(T.ones(2).sum(),
                                                                        _ones(T, 2))),
     ("max() of an empty tensor", lambda T: _ones(T, 0).max()),
+    ("hook changes the dtype", lambda T: _hooked(T, _ones(T, 2) * 2, _to_double)),
+    ("hook on a leaf changes the dtype", lambda T: _hooked(T, _ones(T, 2), _to_double)),
+    ("hook changes the shape", lambda T: _hooked(T, _ones(T, 2) * 2, lambda g: g[:1])),
 ]
+
+
+def _to_double(g):
+    return g.double()
+
+
+def _hooked(T, t, hook):
+    """Register ``hook`` on ``t``, then backward through it."""
+    t.register_hook(hook)
+    (t * 1).sum().backward()
 
 
 @pytest.mark.parametrize("label, fn", BAD_PROGRAMS, ids=[b[0] for b in BAD_PROGRAMS])
