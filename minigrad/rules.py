@@ -432,9 +432,9 @@ def _pow_vjp_x(g, ans, x, y):
         if y == 1:
             return g
         if y == 2:
-            return g * 2.0 * x
-        return g * y * x ** (y - 1)
-    return where(y == 0, 0.0, g * y * x ** (y - 1))
+            return g * (x + x)  # (2 x, exactly, as PyTorch's grad * (2 * x))
+        return g * (y * x ** (y - 1))
+    return where(y == 0, 0.0, g * (y * x ** (y - 1)))
 
 
 def _pow_vjp_y(g, ans, x, y):
@@ -579,7 +579,7 @@ sum_ = defprim("sum", lambda x, dim, keepdim: np.add.reduce(x, axis=_axes(dim, x
 mean = defprim("mean",
                _mean_fwd,
                (lambda g, ans, x, dim, keepdim:
-                _unreduce(g, x.shape, dim, keepdim) * _mean_scale(ans.shape, x.shape),),
+                _unreduce(g * _mean_scale(ans.shape, x.shape), x.shape, dim, keepdim),),
                (lambda t, ans, x, dim, keepdim: mean(t, dim=dim, keepdim=keepdim),),
                saves=False, doc="d mean(x) = mean(dx)")
 prod = defprim("prod", _prod_fwd, (_prod_vjp,),
@@ -624,7 +624,7 @@ matmul = defprim("matmul", _mm, (_matmul_vjp_x, _matmul_vjp_y),
                  (lambda t, ans, x, y: t @ y, lambda t, ans, x, y: x @ t),
                  grad_fn="MmBackward0", doc="d(x @ y) = dx @ y + x @ dy")
 
-reshape = defprim("reshape", lambda x, shape: np.reshape(x, shape),
+reshape = defprim("reshape", lambda x, shape: x.reshape(shape),
                   (lambda g, ans, x, shape: reshape(g, shape=x.shape),),
                   (lambda t, ans, x, shape: reshape(t, shape=shape),),
                   grad_fn="ViewBackward0", saves=False,
