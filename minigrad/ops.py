@@ -304,11 +304,14 @@ def pow(input, exponent):  # noqa: A001, A002
         if isinstance(exponent, Tensor):
             return _binary(rules.pow_, input, exponent, name="PowBackward1")
         e = _scalar(exponent)
-        if (input._data.dtype.kind in "iu" and isinstance(e, builtins.int)
-                and not isinstance(e, bool) and e < 0):
+        if (isinstance(e, builtins.int) and not isinstance(e, bool) and e < 0
+                and input._data.dtype.kind in "iu"):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-        return _binary(rules.pow_, input, e, name="PowBackward0")
+        return _pow_scalar(input, e)
     return _binary(rules.pow_, input, exponent, name="PowBackward2")
+
+
+_pow_scalar = _binary_ops[rules.pow_, "PowBackward0", False]  # x ** 2
 
 
 def square(input):  # noqa: A002

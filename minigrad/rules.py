@@ -149,10 +149,12 @@ def _unreduce(g, shape, dim, keepdim):
 
 def _mean_fwd(x, dim, keepdim):
     """np.mean's arithmetic (a sum, divided by the count) without its Python layers."""
-    if x.dtype == np.float16:  # (summed in float32 by np.mean)
+    if x.dtype == _FLOAT16:  # (summed in float32 by np.mean)
         return np.mean(x, axis=_axes(dim, x.ndim), keepdims=keepdim)
     total = np.add.reduce(x, axis=_axes(dim, x.ndim), keepdims=keepdim)
-    return np.true_divide(total, x.size // max(total.size, 1) if x.size else 0)
+    # (a full reduction's total is a NumPy scalar: dividing it by "/" is far quicker
+    # than by np.true_divide, to the same result)
+    return total / (x.size // max(total.size, 1) if x.size else 0)
 
 
 def _expand(g, shape):
@@ -502,7 +504,7 @@ neg = defprim("neg", np.negative, (lambda g, ans, x: -g,), (lambda t, ans, x: -t
               saves=False, doc="d(-x) = -dx")
 
 _VIA_FLOAT64_MAX = 4096  # elements
-_FLOAT32 = np.dtype(np.float32)
+_FLOAT16, _FLOAT32 = np.dtype(np.float16), np.dtype(np.float32)
 
 
 def _exp_fwd(x):
