@@ -142,7 +142,7 @@ def _kept_shape(shape, dim):
 
 def _unreduce(g, shape, dim, keepdim):
     """Broadcast a reduction's cotangent back to the input's ``shape``."""
-    if not keepdim:
+    if not keepdim and dim is not None:  # (a full reduction's cotangent is 0-d: no need)
         g = reshape(g, shape=_kept_shape(shape, dim))
     return _expand(g, shape)
 
@@ -581,7 +581,7 @@ sum_ = defprim("sum", lambda x, dim, keepdim: np.add.reduce(x, axis=_axes(dim, x
 mean = defprim("mean",
                _mean_fwd,
                (lambda g, ans, x, dim, keepdim:
-                _unreduce(g * _mean_scale(ans.shape, x.shape), x.shape, dim, keepdim),),
+                _unreduce(g, x.shape, dim, keepdim) / _count(ans.shape, x.shape),),
                (lambda t, ans, x, dim, keepdim: mean(t, dim=dim, keepdim=keepdim),),
                saves=False, doc="d mean(x) = mean(dx)")
 prod = defprim("prod", _prod_fwd, (_prod_vjp,),
@@ -683,9 +683,9 @@ copy_backwards = defprim("copy_backwards", lambda x: x, (lambda g, ans, x: g,),
                          doc="identity (a .grad built with create_graph=True)")
 
 
-def _mean_scale(out_shape, in_shape) -> float:
-    n = math.prod(in_shape) // max(math.prod(out_shape), 1)
-    return 1.0 / n if n else math.nan
+def _count(out_shape, in_shape) -> int:
+    """How many input elements each output element of a reduction sums."""
+    return math.prod(in_shape) // max(math.prod(out_shape), 1)
 
 
 def _sigmoid(x):
