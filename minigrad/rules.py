@@ -175,10 +175,30 @@ def _sum_to_fwd(x, *, shape):
     # np.add.reduce, not np.sum: called from here, its inf/nan warnings are filtered
     # (minigrad/__init__.py) without an np.errstate on this hot path of every backward.
     lead = x.ndim - len(shape)
-    if lead:  # (a bias's gradient: the common case)
+    if lead == 1 and x.ndim == 2 and x.dtype in _BLAS_FLOATS:  # (a bias's gradient)
+        x = _ones(len(x), x.dtype).dot(x)
+    elif lead:
         x = np.add.reduce(x, axis=tuple(range(lead)))
     axes = tuple([i for i, s in enumerate(shape) if s == 1 and x.shape[i] != 1])
     return np.add.reduce(x, axis=axes, keepdims=True) if axes else x
+
+
+# The rows of a matrix sum fastest as its product with a vector of ones (BLAS): a few
+# times quicker than np.add.reduce on matrices of a few thousand numbers (its set-up
+# dominates) or of a few hundred thousand.  The same sum, its terms added in another order.
+_BLAS_FLOATS = frozenset([np.dtype(np.float32), np.dtype(np.float64)])
+_ONES: dict = {}
+
+
+def _ones(n: int, dtype: np.dtype) -> np.ndarray:
+    """A read-only vector of ``n`` ones, made once (the last 64 kept)."""
+    ones = _ONES.get((n, dtype))
+    if ones is None:
+        if len(_ONES) >= 64:
+            _ONES.clear()
+        ones = _ONES[n, dtype] = np.ones(n, dtype)
+        ones.flags.writeable = False
+    return ones
 
 
 def _axes(dim, ndim: int):
