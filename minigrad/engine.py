@@ -170,8 +170,14 @@ class Node:
             x0, x1 = self._arrays
             (n0, _), (n1, _) = self._next
             vjps, ans = prim.vjps, self._ans
-            grads = (None if n0 is None else _fitted(vjps[0](g, ans, x0, x1), args[0]),
-                     None if n1 is None else _fitted(vjps[1](g, ans, x0, x1), args[1]))
+            g0 = None if n0 is None else vjps[0](g, ans, x0, x1)
+            g1 = None if n1 is None else vjps[1](g, ans, x0, x1)
+            a0, a1 = args
+            Tensor = _tensor.Tensor  # (a tensor's partner a Python number: it has the
+            if isinstance(a0, Tensor) and isinstance(a1, Tensor):  # output's shape, dtype)
+                g0 = g0 if g0 is None else _fitted(g0, a0)
+                g1 = g1 if g1 is None else _fitted(g1, a1)
+            grads = (g0, g1)
         else:
             params, ans, arrays = self._params, self._ans, self._arrays
             vjps = prim.vjps  # a tuple, or (cat, stack) a function of the input's number
