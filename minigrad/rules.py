@@ -454,7 +454,7 @@ def _pow_vjp_x(g, ans, x, y):
         if y == 1:
             return g
         if y == 2:
-            return g * (x + x)  # (2 x, exactly, as PyTorch's grad * (2 * x))
+            return g * 2.0 * x
         return g * (y * x ** (y - 1))
     return where(y == 0, 0.0, g * (y * x ** (y - 1)))
 
