@@ -61,7 +61,10 @@ class GradFn:
     def next_functions(self) -> tuple:
         """((grad_fn of each input, its output number), ...); (None, 0) for an input
         that needs no gradient, an ``AccumulateGrad`` for a leaf."""
-        return tuple((None if n is None else n._view(), nr) for n, nr in self._node._next)
+        node = self._node
+        numbers = node._next_nr or (0,) * len(node._next)
+        return tuple((None if n is None else n._view(), nr)
+                     for n, nr in zip(node._next, numbers, strict=True))
 
     def register_hook(self, hook):
         """``hook(grad_inputs, grad_outputs)`` after this node ran (not used by rules)."""
@@ -91,7 +94,6 @@ class _ViewClasses(dict):
 
 _view_classes = _ViewClasses()
 _views = weakref.WeakValueDictionary()  # Node -> its view, while someone holds the view
-_NO_EDGE = (None, 0)  # the edge of an input that needs no gradient
 
 
 class Node:
@@ -108,12 +110,13 @@ class Node:
     which a node runs only after every gradient flowing into it has arrived.
     """
 
-    __slots__ = ("_next", "_seq", "_num_outputs", "_pre_hooks", "_prim", "_args", "_arrays",
-                 "_params", "_ans", "_versions", "_out", "_view_class", "__weakref__")
+    __slots__ = ("_next", "_next_nr", "_seq", "_num_outputs", "_pre_hooks", "_prim", "_args",
+                 "_arrays", "_params", "_ans", "_versions", "_out", "_view_class", "__weakref__")
 
     # Set by ``record`` for every node:
-    # _next           the edges: (node, output number) of each input, or (None, 0)
-    #                 (PyTorch's next_functions, with engine nodes)
+    # _next           the edges: the node of each input, None if it needs no gradient
+    # _next_nr        None, or (if an input's node has several outputs: only a custom
+    #                 Function's can) which output of its node each input is
     # _seq            creation number
     # _num_outputs    1 (more only for custom Functions: autograd/function.py)
     # _pre_hooks      None, or a _HookDict of Tensor.register_hook hooks
@@ -168,7 +171,7 @@ class Node:
             grads = (gx if prim.elementwise else _fitted(gx, args[0]),)
         elif len(args) == 2 and needed is None and op_counter[0] is None and not self._params:
             x0, x1 = self._arrays
-            (n0, _), (n1, _) = self._next
+            n0, n1 = self._next
             vjps, ans = prim.vjps, self._ans
             g0 = None if n0 is None else vjps[0](g, ans, x0, x1)
             g1 = None if n1 is None else vjps[1](g, ans, x0, x1)
@@ -183,7 +186,7 @@ class Node:
             vjps = prim.vjps  # a tuple, or (cat, stack) a function of the input's number
             counter = op_counter[0]
             grads = []
-            for i, (nxt, _) in enumerate(self._next):
+            for i, nxt in enumerate(self._next):
                 if nxt is None or (needed is not None and nxt not in needed):
                     grads.append(None)
                     continue
@@ -209,7 +212,7 @@ class Node:
         vjps = prim.vjps
         counter = op_counter[0]
         grads = []
-        for i, (nxt, _) in enumerate(self._next):
+        for i, nxt in enumerate(self._next):
             if nxt is None or (needed is not None and nxt not in needed):
                 grads.append(None)
                 continue
@@ -232,11 +235,12 @@ class AccumulateGrad(GradFn):
     """The graph node of a leaf: adds incoming gradients into ``variable.grad``
     (both the engine's node and what users see)."""
 
-    __slots__ = ("variable", "_next", "_seq", "_num_outputs", "_pre_hooks", "__weakref__")
+    __slots__ = ("variable", "_next", "_next_nr", "_seq", "_num_outputs", "_pre_hooks",
+                 "__weakref__")
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
-        self._next = ()
+        self._next, self._next_nr = (), None
         self._seq = next(_seq)
         self._num_outputs = 1
         self._pre_hooks = None
@@ -336,11 +340,31 @@ _last_inplace = [-1]
 _new_tensor = object.__new__
 
 
-def _edge(a) -> tuple:
-    """The edge for input ``a``."""
+def _edge(a):
+    """The edge for input ``a``: its node, or None if it needs no gradient."""
     if isinstance(a, _tensor.Tensor) and a._requires_grad:
-        return (a._node or a._graph_node(), a._output_nr)
-    return _NO_EDGE
+        return a._node or a._graph_node()
+    return None
+
+
+# Whether a custom Function with several outputs has ever been recorded (function.py
+# sets it): until then no input can be one of several outputs, and ``record`` need not ask.
+several_outputs = [False]
+
+
+def _output_numbers(args: tuple, edges: tuple) -> tuple | None:
+    """``_next_nr`` for a node with inputs ``args``: which output of its node each is;
+    None unless some input's node has several outputs."""
+    if all(e is None or e._num_outputs == 1 for e in edges):
+        return None
+    return tuple([a._output_nr if isinstance(a, _tensor.Tensor) else 0 for a in args])
+
+
+def _as_buffers(node, grads: list) -> list:
+    """``grads``, with the gradient for an input that is one of several outputs of its
+    node put in that node's kind of buffer (``_OutputGrads``)."""
+    return [g if nxt is None or g is None or nxt._num_outputs == 1 else _OutputGrads.one(nxt, nr, g)
+            for nxt, nr, g in zip(node._next, node._next_nr, grads, strict=True)]
 
 
 def _versions(args: tuple) -> tuple | None:
@@ -370,20 +394,21 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
         a = args[0]
         if len(args) == 1:  # (a unary op's input is a Tensor)
             if a._requires_grad:
-                edges = ((a._node or a._graph_node(), a._output_nr),)
+                edges = (a._node or a._graph_node(),)
         elif len(args) == 2:
             b = args[1]
-            ea = ((a._node or a._graph_node(), a._output_nr)
+            ea = ((a._node or a._graph_node())
                   if isinstance(a, Tensor) and a._requires_grad else None)
-            eb = ((b._node or b._graph_node(), b._output_nr)
+            eb = ((b._node or b._graph_node())
                   if isinstance(b, Tensor) and b._requires_grad else None)
             if ea is not None or eb is not None:
-                edges = (ea or _NO_EDGE, eb or _NO_EDGE)
+                edges = (ea, eb)
         elif any(isinstance(a, Tensor) and a._requires_grad for a in args):
             edges = tuple([_edge(a) for a in args])
     if edges is not None:
         node = Node()
         node._next = edges
+        node._next_nr = _output_numbers(args, edges) if several_outputs[0] else None
         node._seq = next(_seq)  # after the edges: a new AccumulateGrad is numbered first
         node._num_outputs = 1
         node._pre_hooks = None
@@ -495,13 +520,13 @@ def _needed_nodes(roots, targets) -> set:
     seen = set(roots)
     stack = list(seen)
     while stack:
-        for nxt, _ in stack.pop()._next:
+        for nxt in stack.pop()._next:
             if nxt is not None and nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
     needed = set()
     for n in sorted(seen, key=_seq_of):  # inputs before the nodes that use them
-        if n in targets or any(nxt in needed for nxt, _ in n._next):
+        if n in targets or any(nxt in needed for nxt in n._next):
             needed.add(n)
     return needed
 
@@ -568,11 +593,11 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                         node._release()
                     continue
             grads = node._apply(g, create_graph, needed, retain_graph)
-            for (nxt, nr), gk in zip(node._next, grads, strict=True):
+            if node._next_nr is not None:  # an input is one of several outputs
+                grads = _as_buffers(node, grads)
+            for nxt, gk in zip(node._next, grads, strict=True):
                 if nxt is None:
                     continue
-                if gk is not None and nxt._num_outputs != 1:
-                    gk = _OutputGrads.one(nxt, nr, gk)
                 prev = buffers.get(nxt, _ABSENT)
                 if prev is _ABSENT:  # the first gradient to reach nxt
                     buffers[nxt] = gk

@@ -161,7 +161,7 @@ def _reaches_outer(t: Tensor, inner: set) -> bool:
             if node not in inner:
                 return True
             continue
-        for nxt, _ in node._next:
+        for nxt in node._next:
             if nxt is not None and nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)

@@ -161,7 +161,7 @@ class BackwardCFunction(engine.Node, engine.GradFn, FunctionCtx):
                         f"function {name} returned a gradient different than None at position "
                         f"{i + 1}, but the corresponding forward input was not a Variable")
                 continue
-            nxt, _ = next(edges)
+            nxt = next(edges)
             if gi is not None and not isinstance(gi, Tensor):
                 raise RuntimeError(f"expected Variable or None (got {type(gi).__name__})")
             if gi is None or nxt is None or (needed is not None and nxt not in needed):
@@ -282,9 +282,11 @@ def _make_output(o, k: int, args: tuple, ctx: BackwardCFunction, record: bool):
 
 def _record(ctx: BackwardCFunction, args: tuple, outputs: tuple) -> None:
     """Fill in the node: its edges, what it saved, and the inputs' and outputs' metadata."""
-    ctx._next = tuple(
-        (a._graph_node(), a._output_nr) if a._requires_grad else (None, 0)
-        for a in args if isinstance(a, Tensor))
+    inputs = [a for a in args if isinstance(a, Tensor)]
+    ctx._next = tuple(a._graph_node() if a._requires_grad else None for a in inputs)
+    ctx._next_nr = tuple(a._output_nr if a._requires_grad else 0 for a in inputs)  # (rare)
+    if len(outputs) > 1:
+        engine.several_outputs[0] = True
     ctx._seq = next(engine._seq)  # after the edges' nodes (see engine.Node)
     ctx._input_meta = [(a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None
                        for a in args]
