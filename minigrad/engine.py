@@ -110,15 +110,15 @@ class Node:
     which a node runs only after every gradient flowing into it has arrived.
     """
 
-    __slots__ = ("_next", "_next_nr", "_seq", "_num_outputs", "_pre_hooks", "_prim", "_args",
-                 "_arrays", "_params", "_ans", "_versions", "_out", "_view_class", "__weakref__")
+    __slots__ = ("_next", "_next_nr", "_seq", "_pre_hooks", "_prim", "_args", "_arrays",
+                 "_params", "_ans", "_versions", "_out", "_view_class", "__weakref__")
+    _num_outputs = 1  # (more only for custom Functions: autograd/function.py)
 
     # Set by ``record`` for every node:
     # _next           the edges: the node of each input, None if it needs no gradient
     # _next_nr        None, or (if an input's node has several outputs: only a custom
     #                 Function's can) which output of its node each input is
     # _seq            creation number
-    # _num_outputs    1 (more only for custom Functions: autograd/function.py)
     # _pre_hooks      None, or a _HookDict of Tensor.register_hook hooks
     # _prim           the Primitive (its forward, its VJPs)
     # _args, _arrays  the inputs (Tensors and Python scalars), and the arrays given to
@@ -235,14 +235,13 @@ class AccumulateGrad(GradFn):
     """The graph node of a leaf: adds incoming gradients into ``variable.grad``
     (both the engine's node and what users see)."""
 
-    __slots__ = ("variable", "_next", "_next_nr", "_seq", "_num_outputs", "_pre_hooks",
-                 "__weakref__")
+    __slots__ = ("variable", "_next", "_next_nr", "_seq", "_pre_hooks", "__weakref__")
+    _num_outputs = 1
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
         self._next, self._next_nr = (), None
         self._seq = next(_seq)
-        self._num_outputs = 1
         self._pre_hooks = None
 
     def name(self) -> str:
@@ -410,7 +409,6 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
         node._next = edges
         node._next_nr = _output_numbers(args, edges) if several_outputs[0] else None
         node._seq = next(_seq)  # after the edges: a new AccumulateGrad is numbered first
-        node._num_outputs = 1
         node._pre_hooks = None
         node._prim = prim
         node._args = args

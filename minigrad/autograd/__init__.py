@@ -51,7 +51,8 @@ def _grad_outputs(outputs, grad_outputs, create_graph: bool) -> list:
         if g is None:
             if out.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            arr = np.ones(out._data.shape, dtype=out._data.dtype)
+            arr = np.empty(out._data.shape, dtype=out._data.dtype)
+            arr.fill(1)  # (np.ones, without its Python layer)
             result.append(Tensor._make(arr) if create_graph else arr)
             continue
         if g.shape != out.shape:
