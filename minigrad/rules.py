@@ -287,6 +287,8 @@ def _mm(x, y):
 
 
 def _matmul_vjp_x(g, ans, x, y):
+    if type(g) is np.ndarray and x.ndim == 2 == y.ndim:  # two matrices (the common case)
+        return g.dot(y.T)  # (g @ y.T, as _mm computes it)
     if x.ndim == 1 and y.ndim == 1:
         return g * y
     if y.ndim == 1:
@@ -298,6 +300,8 @@ def _matmul_vjp_x(g, ans, x, y):
 
 
 def _matmul_vjp_y(g, ans, x, y):
+    if type(g) is np.ndarray and x.ndim == 2 == y.ndim:  # two matrices
+        return x.T.dot(g)  # (x.T @ g)
     if x.ndim == 1 and y.ndim == 1:
         return g * x
     if x.ndim == 1:
