@@ -168,7 +168,7 @@ class Node:
             x = self._arrays[0]  # cases, spelled out: one input, and two with no params
             gx = (prim.vjps[0](g, self._ans, x, **self._params) if self._params
                   else prim.vjps[0](g, self._ans, x))
-            grads = (gx if prim.elementwise else _fitted(gx, args[0]),)
+            grads = (gx if prim.exact else _fitted(gx, args[0]),)
         elif len(args) == 2 and needed is None and op_counter[0] is None and not self._params:
             x0, x1 = self._arrays
             n0, n1 = self._next
@@ -176,8 +176,9 @@ class Node:
             g0 = None if n0 is None else vjps[0](g, ans, x0, x1)
             g1 = None if n1 is None else vjps[1](g, ans, x0, x1)
             a0, a1 = args
-            Tensor = _tensor.Tensor  # (a tensor's partner a Python number: it has the
-            if isinstance(a0, Tensor) and isinstance(a1, Tensor):  # output's shape, dtype)
+            Tensor = _tensor.Tensor
+            # (Unless both are tensors, the tensor's gradient has its shape and dtype.)
+            if not prim.exact and isinstance(a0, Tensor) and isinstance(a1, Tensor):
                 g0 = g0 if g0 is None else _fitted(g0, a0)
                 g1 = g1 if g1 is None else _fitted(g1, a1)
             grads = (g0, g1)

@@ -669,8 +669,8 @@ def matmul(input, other):  # noqa: A002
     sa, sb = xa.shape, xb.shape
     na, nb = len(sa), len(sb)
     if na == nb == 2 and sa[1] == sb[0] and xa.dtype == xb.dtype:  # two matrices: the
-        # common case, computed as rules.matmul does (ndarray.dot)
-        return engine.record(rules.matmul, (a, b), _NO_PARAMS, xa.dot(xb), None, (xa, xb))
+        # common case, computed as rules.mm does (ndarray.dot)
+        return engine.record(rules.mm, (a, b), _NO_PARAMS, xa.dot(xb), None, (xa, xb))
     if na == 0 or nb == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{na}D and {nb}D")

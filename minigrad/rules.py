@@ -37,7 +37,7 @@ class Primitive:
     """One row of the table.  Calling it dispatches on Tensor or array inputs."""
 
     __slots__ = ("name", "fwd", "vjps", "jvps", "grad_fn", "view_class", "saves", "reads_ans",
-                 "elementwise", "doc", "__weakref__")
+                 "exact", "doc", "__weakref__")
 
     def __init__(self, name: str, fwd: Callable, vjps, jvps, *, grad_fn: str,
                  saves: bool = True, doc: str = "") -> None:
@@ -49,7 +49,7 @@ class Primitive:
         self.view_class = engine.view_class(grad_fn)  # the class of its grad_fn (MulBackward0)
         self.saves = saves  # True: backward needs saved values, freed after use
         self.reads_ans = saves  # the VJP reads the output (so it must not change in place)
-        self.elementwise = False  # see the end of the table
+        self.exact = False  # see the end of the table
         self.doc = doc
 
     def __repr__(self) -> str:
@@ -287,8 +287,6 @@ def _mm(x, y):
 
 
 def _matmul_vjp_x(g, ans, x, y):
-    if type(g) is np.ndarray and x.ndim == 2 == y.ndim:  # two matrices (the common case)
-        return g.dot(y.T)  # (g @ y.T, as _mm computes it)
     if x.ndim == 1 and y.ndim == 1:
         return g * y
     if y.ndim == 1:
@@ -300,8 +298,6 @@ def _matmul_vjp_x(g, ans, x, y):
 
 
 def _matmul_vjp_y(g, ans, x, y):
-    if type(g) is np.ndarray and x.ndim == 2 == y.ndim:  # two matrices
-        return x.T.dot(g)  # (x.T @ g)
     if x.ndim == 1 and y.ndim == 1:
         return g * x
     if x.ndim == 1:
@@ -646,6 +642,10 @@ log_softmax = defprim("log_softmax", _log_softmax_fwd,
                       (lambda t, ans, x, dim: t - sum_(exp(ans) * t, dim=(dim,), keepdim=True),),
                       grad_fn="LogSoftmaxBackward0", doc="d log s = dx - sum(s dx)")
 
+mm = defprim("mm", _mm, (lambda g, ans, x, y: _mm(g, _mT(y)),
+                         lambda g, ans, x, y: _mm(_mT(x), g)),
+             (lambda t, ans, x, y: t @ y, lambda t, ans, x, y: x @ t),
+             grad_fn="MmBackward0", doc="d(x @ y) = dx @ y + x @ dy, for two matrices")
 matmul = defprim("matmul", _mm, (_matmul_vjp_x, _matmul_vjp_y),
                  (lambda t, ans, x, y: t @ y, lambda t, ans, x, y: x @ t),
                  grad_fn="MmBackward0", doc="d(x @ y) = dx @ y + x @ dy")
@@ -737,11 +737,11 @@ def _in_range(x, lo, hi):
 # PyTorch saves a node's output only when its derivative reads it; only then does
 # changing the output in place break the graph (``y = x * 2; y.add_(1)`` is fine).
 for _p in (mul, log, log1p, log2, sin, cos, leaky_relu, softplus, abs_, clamp, maximum,
-           minimum, matmul, select_along):
+           minimum, mm, matmul, select_along):
     _p.reads_ans = False
 
-# Elementwise functions of one float input: the output has the input's shape and dtype,
-# and so has each gradient their VJPs compute, which the engine then uses as it is.
+# Exact: each gradient the VJPs compute has its input's shape and dtype, so the engine
+# uses it as it is (elementwise functions of one float input, and mm).
 for _p in (neg, exp, expm1, log, log1p, log2, sqrt, rsqrt, reciprocal, sin, cos, tan, tanh,
-           sigmoid, relu, abs_):
-    _p.elementwise = True
+           sigmoid, relu, abs_, mm):
+    _p.exact = True

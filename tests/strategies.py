@@ -362,8 +362,7 @@ MATMUL_SHAPES = [  # (x.shape, y.shape) with n the contracted size
     lambda m, n, k, b: ((n,), (n,)),
     lambda m, n, k, b: ((m, n), (n,)),
     lambda m, n, k, b: ((n,), (n, k)),
-    lambda m, n, k, b: ((m, n), (n, k)),
-    lambda m, n, k, b: ((b, m, n), (n, k)),
+    lambda m, n, k, b: ((b, m, n), (n, k)),  # (two matrices: the rule mm)
     lambda m, n, k, b: ((b, m, n), (b, n, k)),
     lambda m, n, k, b: ((1, m, n), (b, n, k)),
     lambda m, n, k, b: ((b, m, n), (n,)),
@@ -382,6 +381,20 @@ def _matmul(draw):
         ("torch.matmul(x, y)", lambda T, x, y: T.matmul(x, y)),
     ]))
     return Program("matmul", label, fn, (_real(rng, sx), _real(rng, sy)))
+
+
+@sampler("mm")
+def _mm(draw):
+    m, n, k = (draw(st.integers(1, 4)) for _ in range(3))
+    rng = draw(rngs())
+    label, fn = draw(st.sampled_from([
+        ("x @ y (matrices)", lambda T, x, y: x @ y),
+        ("torch.mm(x, y)", lambda T, x, y: T.mm(x, y)),
+        ("x.T @ y (a transposed operand)", lambda T, x, y: x.T @ y),
+    ]))
+    if label.startswith("x.T"):
+        return Program("mm", label, fn, (_real(rng, (k, m)), _real(rng, (k, n))))
+    return Program("mm", label, fn, (_real(rng, (m, k)), _real(rng, (k, n))))
 
 
 # Shapes -------------------------------------------------------------------------------

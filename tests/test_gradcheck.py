@@ -451,7 +451,8 @@ CASES = {
     "logsumexp": (lambda x: minigrad.logsumexp(x, 1), normal(2, 3), {}),
     "softmax": (lambda x: x.softmax(1), normal(2, 3), {}),
     "log_softmax": (lambda x: x.log_softmax(0), normal(2, 3), {}),
-    "matmul": (lambda x, y: x @ y, two((2, 3), (3, 2)), {}),
+    "mm": (lambda x, y: x @ y, two((2, 3), (3, 2)), {}),
+    "matmul": (lambda x, y: x @ y, two((2, 2, 3), (3, 2)), {}),  # (batched: not mm)
     "reshape": (lambda x: x.reshape(3, 2), normal(2, 3), {}),
     "transpose": (lambda x: x.transpose(0, 1), normal(2, 3), {}),
     "permute": (lambda x: x.permute(2, 0, 1), normal(2, 1, 3), {}),
