@@ -221,10 +221,7 @@ class Node:
             gi = vjp(g, ans, *args, **params)
             if counter is not None:
                 counter.count_vjp(prim)
-            x = args[i]._data
-            if gi._data.shape != x.shape or gi._data.dtype != x.dtype:
-                gi = _fit(gi, x, True)
-            grads.append(gi)
+            grads.append(_fitted_graph(gi, args[i]._data))
         return grads
 
     def _release(self) -> None:
@@ -289,24 +286,20 @@ def _fitted(g: np.ndarray, a: Tensor) -> np.ndarray:
     """The gradient ``g`` of input ``a``, fitted to its shape and dtype if need be
     (a broadcast input's gradient is summed back; a promoted one's is cast back)."""
     x = a._data
-    if g.shape != x.shape or g.dtype is not x.dtype:
-        return _fit(g, x, False)
+    if g.shape != x.shape:  # (rules.py imports this module: it is imported by now)
+        g = sys.modules[_RULES]._sum_to_fwd(g, shape=x.shape)
+    if g.dtype is not x.dtype:
+        g = np.asarray(g, dtype=x.dtype)
     return g
 
 
-def _fit(g, x: np.ndarray, create_graph: bool):
-    """Sum a broadcast gradient back to the shape of the input ``x`` and cast it to
-    ``x``'s dtype."""
-    rules = sys.modules[_RULES]  # (imported by then: rules.py imports this module)
-    gd = g._data if create_graph else g
-    if gd.shape != x.shape:
-        g = rules._sum_to_fwd(g, shape=x.shape) if not create_graph else rules.sum_to(
-            g, shape=x.shape)
-    if create_graph:
-        if g._data.dtype != x.dtype:
-            g = rules.cast(g, dtype=x.dtype, src=g._data.dtype)
-    elif g.dtype != x.dtype:
-        g = np.asarray(g, dtype=x.dtype)
+def _fitted_graph(g: Tensor, x: np.ndarray) -> Tensor:
+    """``_fitted`` with ``create_graph=True``: ``g`` a Tensor, fitted by recorded ops."""
+    rules = sys.modules[_RULES]
+    if g._data.shape != x.shape:
+        g = rules.sum_to(g, shape=x.shape)
+    if g._data.dtype != x.dtype:
+        g = rules.cast(g, dtype=x.dtype, src=g._data.dtype)
     return g
 
 

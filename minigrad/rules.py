@@ -179,6 +179,8 @@ def _sum_to_fwd(x, *, shape):
         x = _ones(len(x), x.dtype).dot(x)
     elif lead:
         x = np.add.reduce(x, axis=tuple(range(lead)))
+    if 1 not in shape:
+        return x
     axes = tuple([i for i, s in enumerate(shape) if s == 1 and x.shape[i] != 1])
     return np.add.reduce(x, axis=axes, keepdims=True) if axes else x
 
