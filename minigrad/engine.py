@@ -574,7 +574,8 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                     for i in targets[node]:
                         captured[i] = g
                 if accumulate and targets is None:
-                    _accumulate(node.variable, g, create_graph)
+                    grads = gk = None  # (they may hold g: then _accumulate would copy it)
+                    _accumulate(node.variable, g, create_graph, may_take=True)
                 continue
             if targets is not None:
                 if node in targets:
@@ -616,6 +617,22 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
 _ABSENT = object()
 
 
+def _references_in_a_call() -> int:
+    """What ``sys.getrefcount`` says, in a function, of an array that only its
+    caller's variable and the function's parameter hold (3 on CPython 3.11)."""
+    def callee(a):
+        return sys.getrefcount(a)
+
+    def caller():
+        a = np.empty(0)
+        return callee(a)
+
+    return caller()
+
+
+_ONLY_OURS = _references_in_a_call()
+
+
 class _OutputGrads(list):
     """The gradient buffer of a node with several outputs (a custom Function):
     one entry per output, None for an output no gradient reached (yet)."""
@@ -639,8 +656,12 @@ class _OutputGrads(list):
                             for a, b in zip(self, other, strict=True))
 
 
-def _accumulate(t: Tensor, g, create_graph: bool) -> None:
-    """Add ``g`` into ``t.grad`` (in place, as PyTorch, unless building a graph)."""
+def _accumulate(t: Tensor, g, create_graph: bool, may_take: bool = False) -> None:
+    """Add ``g`` into ``t.grad`` (in place, as PyTorch, unless building a graph).
+
+    A leaf's first gradient is a copy of ``g``, or (``may_take``: the caller holds
+    ``g`` in one variable only) ``g`` itself when nothing else holds it: an array a
+    VJP has just made, as PyTorch's AccumulateGrad takes an unshared gradient."""
     Tensor = _tensor.Tensor
     if create_graph:
         from . import rules  # (rules.py imports this module)
@@ -650,8 +671,11 @@ def _accumulate(t: Tensor, g, create_graph: bool) -> None:
         return
     if t._grad is None:
         x = t._data
-        t._grad = Tensor._make(g.copy() if type(g) is np.ndarray and g.dtype is x.dtype
-                               else np.array(g, dtype=x.dtype, copy=True))
+        if type(g) is not np.ndarray or g.dtype is not x.dtype:
+            g = np.array(g, dtype=x.dtype, copy=True)
+        elif not (may_take and g.base is None and sys.getrefcount(g) <= _ONLY_OURS):
+            g = g.copy()
+        t._grad = Tensor._make(g)
     elif t._grad._requires_grad:
         t._grad = Tensor._make(t._grad._data + g)
     else:

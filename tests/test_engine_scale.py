@@ -109,3 +109,62 @@ def test_retain_graph_allows_a_second_backward_on_a_deep_chain():
     first = x.grad.clone()
     y.sum().backward()
     assert x.grad.tolist() == [2 * first.item()]
+
+
+# A leaf's first gradient: taken when unshared, copied when anything else holds it -------
+
+def _grad_arrays(*leaves):
+    return [t.grad._data for t in leaves]
+
+
+def test_a_leaf_takes_a_gradient_that_nothing_else_holds(monkeypatch):
+    from minigrad import rules
+
+    made = []  # weak references: a strong one would make the gradient shared
+    vjp_x, vjp_y = rules.mul.vjps
+
+    def recording_vjp_x(*args):
+        out = vjp_x(*args)
+        made.append(weakref.ref(out))
+        return out
+
+    monkeypatch.setattr(rules.mul, "vjps", (recording_vjp_x, vjp_y))
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    (x * 3.0).sum().backward()  # x's gradient: the array mul's VJP just made
+    assert x.grad.tolist() == [3.0, 3.0]
+    assert x.grad._data is made[0]()  # taken, not copied
+
+
+def test_leaves_sharing_one_gradient_array_get_their_own_copies():
+    a = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    b = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    (a + b).sum().backward()  # add's VJP hands the same array to both
+    ga, gb = _grad_arrays(a, b)
+    assert ga is not gb and not np.shares_memory(ga, gb)
+    a.grad += 1.0
+    assert b.grad.tolist() == [1.0, 1.0]
+
+
+def test_a_gradient_a_hook_kept_or_the_caller_gave_is_copied():
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    kept = []
+    x.register_hook(lambda g: kept.append(g))
+    (x * 2.0).sum().backward()
+    assert not np.shares_memory(x.grad._data, kept[0]._data)
+    x.grad += 1.0
+    assert kept[0].tolist() == [2.0, 2.0]
+
+    w = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    v = minigrad.tensor([5.0, 6.0])
+    (w + 0.0).backward(v)  # add's VJP passes the caller's gradient through
+    assert not np.shares_memory(w.grad._data, v._data)
+    w.grad.zero_()
+    assert v.tolist() == [5.0, 6.0]
+
+
+def test_a_retained_gradient_and_the_leafs_are_separate_arrays():
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1.0
+    y.retain_grad()
+    (y + 0.0).sum().backward()
+    assert not np.shares_memory(x.grad._data, y.grad._data)
