@@ -5,7 +5,8 @@ the primitive that made it (from the rule table in ``rules.py``), the inputs
 it saved, and the nodes of its inputs (PyTorch's ``next_functions``).  A leaf
 that requires grad is represented in the graph by an :class:`AccumulateGrad`
 node, which adds the incoming gradient to ``leaf.grad``.  Users see a node as
-an object of PyTorch's class for the op (``MulBackward0``: a :class:`GradFn`).
+an object of PyTorch's class for the op (``MulBackward0``: a :class:`GradFn`),
+the same object for as long as the graph lives.
 
 ``backward`` walks the graph once, from the output towards the leaves: nodes
 are numbered as they are made, so an op's node always has a larger number than
@@ -77,23 +78,16 @@ class GradFn:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
 
-class _OpView(GradFn):
-    """The ``grad_fn`` of a built-in op's output: ``_OpView`` subclasses carry
-    PyTorch's names (``view_class``)."""
-
-    __slots__ = ("_node", "__weakref__")
-
-
 class _ViewClasses(dict):
-    """name -> _OpView subclass; a missing one is made on first use (``view_class``)."""
+    """name -> the class of a built-in op's grad_fn (``MulBackward0``): a subclass of
+    :class:`Node` and :class:`GradFn` with no slots of its own, made on first use."""
 
     def __missing__(self, name: str) -> type:
-        cls = self[name] = type(name, (_OpView,), {"__slots__": ()})
+        cls = self[name] = type(name, (Node, GradFn), {"__slots__": (), "_node": _itself})
         return cls
 
 
 _view_classes = _ViewClasses()
-_views = weakref.WeakValueDictionary()  # Node -> its view, while someone holds the view
 
 
 class Node:
@@ -101,8 +95,8 @@ class Node:
 
     Every built-in op's node is of this one class: Python runs the attribute
     reads and writes of one class much faster than those of many (a dozen per
-    op, on the hottest path), so PyTorch's class names (``MulBackward0``) live
-    in the views users get from ``grad_fn`` (``_view``), made only when asked for.
+    op, on the hottest path), so a node takes PyTorch's class (``MulBackward0``, a
+    subclass of this one) only when a user asks for its ``grad_fn`` (``_view``).
 
     ``_seq`` numbers nodes in the order they were made, so every node's number
     is larger than those of the nodes it points to: the backward pass visits
@@ -135,12 +129,12 @@ class Node:
         return self._args is None
 
     def _view(self) -> GradFn:
-        """The node's grad_fn: the same object as long as someone holds it."""
-        view = _views.get(self)
-        if view is None:
-            view = _views[self] = self._view_class()
-            view._node = self
-        return view
+        """The node's grad_fn: the node itself, its class switched (once, when first
+        asked for) to PyTorch's (``MulBackward0``), so that the same node is the same
+        object for as long as the graph lives, as in PyTorch."""
+        if self.__class__ is Node:
+            self.__class__ = self._view_class
+        return self
 
     # Called by the backward pass -------------------------------------------------
     def _check_versions(self) -> None:
@@ -227,6 +221,9 @@ class Node:
     def _release(self) -> None:
         if self._prim.saves:
             self._args = self._arrays = self._ans = None
+
+
+_itself = property(lambda self: self, doc="the engine's node (grad_fn is the node itself)")
 
 
 class AccumulateGrad(GradFn):

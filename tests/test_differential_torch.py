@@ -420,3 +420,33 @@ def test_bad_inputs_raise_the_same_exception_as_pytorch(label, fn):
         errors[T.__name__] = info.value
     assert type(errors["minigrad"]).__name__ == type(errors["torch"]).__name__
     assert str(errors["minigrad"]) == str(errors["torch"])
+
+
+# Graph identity ------------------------------------------------------------------------
+
+def _distinct_nodes(root) -> int:
+    """Nodes reachable from ``root``, counted by object identity (as students do)."""
+    seen, todo = set(), [root]
+    while todo:
+        node = todo.pop()
+        if id(node) not in seen:
+            seen.add(id(node))
+            todo += [n for n, _ in node.next_functions if n is not None]
+    return len(seen)
+
+
+@pytest.mark.parametrize("program", [
+    lambda x: x.sin() * x.sin(),
+    lambda x: (x * x) * (x * x),
+    lambda x: (lambda y: (y * y).tanh() + y)(x.sin() * x.cos()),
+])
+def test_a_node_is_one_object_while_the_graph_lives(program):
+    counts = []
+    for T in (mg, torch):
+        x = T.tensor([0.3, -0.7, 1.1], dtype=T.float64, requires_grad=True)
+        y = x
+        for _ in range(4):
+            y = program(y)
+        assert y.grad_fn is y.grad_fn
+        counts.append(_distinct_nodes(y.grad_fn))
+    assert counts[0] == counts[1]
