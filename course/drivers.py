@@ -45,7 +45,168 @@ class AnswerError(Exception):
     """The student's answer is not something we can judge (wrong type, too big)."""
 
 
+# By-hand exercises ------------------------------------------------------------------------
+# One rule, the same in the notebook, in ``course check`` and in grading: an exercise that
+# asks for a derivative by hand may use NumPy and math, but no autodiff library.  While it
+# is checked those libraries are stand-ins that raise this message when used.
+
+#: The libraries a by-hand exercise may not use (top-level module names).
+AUTODIFF = ("minigrad", "torch", "jax", "autograd", "sympy", "tensorflow")
+BY_HAND = ("this exercise asks for a derivative by hand: minigrad, PyTorch and other "
+           "autodiff libraries are switched off while it is checked (NumPy and math are not)")
+
+
+class Refused:
+    """What an autodiff library (or anything taken from it) is during a by-hand check:
+    using it raises ``RuntimeError(BY_HAND)``."""
+
+    def __init__(self, name: str):
+        object.__setattr__(self, "_name", name)
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return Refused(f"{self._name}.{attr}")
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError(BY_HAND)
+
+    def __repr__(self) -> str:
+        return f"<{self._name}: switched off in by-hand exercises>"
+
+
+def _autodiff(value) -> bool:
+    """Whether ``value`` is an autodiff library, or a function or class taken from one."""
+    import types
+
+    if isinstance(value, types.ModuleType):
+        name = value.__name__
+    elif isinstance(value, (type, types.FunctionType, types.BuiltinFunctionType)):
+        name = getattr(value, "__module__", None) or ""
+    else:
+        return False
+    return name.split(".")[0] in AUTODIFF
+
+
+class by_hand:  # noqa: N801 (used as a context manager, like contextlib's)
+    """While a by-hand answer is checked in a namespace that has the autodiff libraries
+    (the notebook's kernel, ``course check``): every name bound to one of them (or to a
+    function or class of theirs) is a :class:`Refused` stand-in, and minigrad's backward
+    pass and forward mode refuse.  ``keep``: names of earlier answers that are not by
+    hand (they may use minigrad): while one of them runs, the real names are back."""
+
+    def __init__(self, namespace: dict, keep=()):
+        self.namespace, self.keep = namespace, [k for k in keep if k in namespace]
+        self.saved: dict = {}
+        self.patched: list = []
+
+    def __enter__(self):
+        import sys
+
+        ns = self.namespace
+        self.saved = {k: v for k, v in ns.items() if _autodiff(v)}
+        for k in self.saved:
+            ns[k] = Refused(getattr(self.saved[k], "__name__", k))
+        self.originals = {name: ns[name] for name in self.keep}
+        for name in self.keep:
+            ns[name] = self._lifted(ns[name])
+        self.kept = {name: ns[name] for name in self.keep}
+        engine = sys.modules.get("minigrad.engine")
+        forward = sys.modules.get("minigrad.autograd.forward_ad")
+        for module, attr in ((engine, "run_backward"), (forward, "make_dual")):
+            if module is not None and hasattr(module, attr):
+                self.patched.append((module, attr, getattr(module, attr)))
+                setattr(module, attr, Refused("minigrad.autograd"))
+        return self
+
+    def _lifted(self, fn):
+        """``fn`` run with the real libraries (an earlier answer that may use them)."""
+        outer = self
+
+        def lifted(*args, **kwargs):
+            ns, swapped = outer.namespace, {}
+            for k, v in outer.saved.items():
+                swapped[k], ns[k] = ns.get(k), v
+            patched = [(m, a, getattr(m, a)) for m, a, _ in outer.patched]
+            for m, a, original in outer.patched:
+                setattr(m, a, original)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                ns.update(swapped)
+                for m, a, refused in patched:
+                    setattr(m, a, refused)
+
+        return lifted
+
+    def __exit__(self, *exc):
+        ns = self.namespace
+        for k, v in self.saved.items():
+            if isinstance(ns.get(k), Refused):
+                ns[k] = v
+        for name, lifted in self.kept.items():
+            if ns.get(name) is lifted:
+                ns[name] = self.originals[name]
+        for module, attr, original in self.patched:
+            setattr(module, attr, original)
+        return False
+
+
 MAX_ELEMENTS = 100_000
+
+
+def python_source(cell_source: str) -> str:
+    """A code cell as plain Python: IPython's own transformer turns magics and shell
+    lines into ``get_ipython()`` calls, exactly where IPython would (never a ``%`` that
+    continues an expression).  Without IPython, a line is a magic only if it starts a
+    statement."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:
+        return _plain_magics(cell_source)
+    try:
+        return TransformerManager().transform_cell(cell_source)
+    except Exception:  # noqa: BLE001 (malformed input stays as it is: it fails to compile)
+        return cell_source
+
+
+def _plain_magics(source: str) -> str:
+    import io
+    import tokenize
+
+    lines = source.splitlines(keepends=True)
+    inside: set[int] = set()  # lines that continue a statement (open brackets, backslash)
+    skip = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
+    try:
+        first = None  # the first line of the statement being read
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if first is None and tok.type not in skip:
+                first = tok.start[0]
+            if tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER) and first is not None:
+                inside.update(range(first + 1, tok.end[0] + 1))
+                first = None
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    out = []
+    for k, line in enumerate(lines, start=1):
+        stripped = line.lstrip()
+        if stripped[:1] in ("%", "!") and k not in inside:
+            line = line[: len(line) - len(stripped)] + "pass\n"
+        out.append(line)
+    return "".join(out)
+
+
+class _NoIPython:
+    """``get_ipython()`` where there is no IPython (grading): magics do nothing."""
+
+    def run_line_magic(self, *args, **kwargs):
+        return None
+
+    run_cell_magic = system = getoutput = run_line_magic
+
+
+def get_ipython():
+    return _NoIPython()
 
 
 def decode(arg: dict):
@@ -68,12 +229,18 @@ def decode(arg: dict):
     raise ValueError(f"unknown argument encoding: {sorted(arg)}")
 
 
+#: How a float32 (or lower precision) array is marked in encoded answers: it is judged
+#: at float32 precision (``course.exercises.difference``).
+LOW_PRECISION = "__float32__"
+
+
 def encode(answer):
     """Plain JSON data from a student's answer: numbers, (nested) lists, None.
 
     Tensors and arrays become nested lists of floats; everything is coerced
     with ``float()``, so an object that lies in ``__eq__`` is judged by the
-    number it converts to.  Tuples and lists are encoded element-wise.
+    number it converts to.  Tuples and lists are encoded element-wise; a float32
+    array or tensor becomes ``{LOW_PRECISION: data}``.
     """
     if answer is None:
         return None
@@ -88,19 +255,35 @@ def encode(answer):
             raise AnswerError("the answer is too large")
         if answer and all(isinstance(a, (int, float, np.number)) and not isinstance(a, bool)
                           for a in answer):
-            return [float(a) for a in answer]
+            values = [float(a) for a in answer]
+            low = any(isinstance(a, np.floating) and a.dtype.itemsize < 8 for a in answer)
+            return {LOW_PRECISION: values} if low else values
         return [encode(a) for a in answer]
     if isinstance(answer, dict):
         return {str(k): encode(v) for k, v in answer.items()}
+    if isinstance(answer, np.ndarray) and answer.dtype == object:
+        if answer.size > MAX_ELEMENTS:
+            raise AnswerError("the answer is too large")
+        return encode(answer.tolist()) if answer.ndim else encode(answer.item())
     try:
         arr = np.asarray(answer, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise AnswerError(f"expected a number or an array, got {type(answer).__name__}") from exc
+        raise AnswerError("expected a number, an array, a list of numbers or a tensor, "
+                          f"got {_kind(answer)}") from exc
     if arr.size > MAX_ELEMENTS:
         raise AnswerError("the answer is too large")
-    if arr.ndim == 0:
-        return float(arr)
-    return arr.tolist()
+    value = float(arr) if arr.ndim == 0 else arr.tolist()
+    dtype = getattr(answer, "dtype", None)
+    if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize < 8:
+        return {LOW_PRECISION: value}
+    return value
+
+
+def _kind(x) -> str:
+    """How a value reads in a message: its type, and what it holds if it is an array."""
+    if isinstance(x, np.ndarray):
+        return f"an array of {x.dtype} values"
+    return f"a {type(x).__name__}"
 
 
 def call(namespace: dict, name: str, args: list, driver: str | None = None):
@@ -123,6 +306,29 @@ DRIVERS: dict[str, Callable] = {}
 def driver(fn: Callable) -> Callable:
     DRIVERS[fn.__name__] = fn
     return fn
+
+
+def function_source(name: str) -> str | None:
+    """The test function ``name`` as Python a student can paste (None if unknown)."""
+    import inspect
+
+    fn = TEST_FUNCTIONS.get(name)
+    if fn is None:
+        return None
+    if isinstance(fn, np.ufunc):
+        return f"np.{fn.__name__}"
+    try:
+        text = " ".join(line.strip() for line in inspect.getsource(fn).splitlines())
+    except (OSError, TypeError):
+        return None
+    text = text[text.find("lambda"):].rstrip(",")
+    while text:
+        try:
+            compile(text, "<test function>", "eval")
+            return text
+        except SyntaxError:
+            text = text[:-1].rstrip()
+    return None
 
 
 def finite(x) -> bool:

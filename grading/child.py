@@ -11,26 +11,44 @@ points.
 from __future__ import annotations
 
 import ast
+import base64
 import importlib.abc
+import importlib.util
 import json
+import marshal
 import os
-import re
 import sys
+import types
 
-_MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
 
-
-class _Blocker(importlib.abc.MetaPathFinder):
-    """Refuses to import the autodiff libraries an exercise asks students to replace."""
+class _Blocker(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """The autodiff libraries a by-hand exercise may not use: importing one gives a
+    stand-in module (the real one is not even readable here) whose every attribute is a
+    ``course.drivers.Refused``, so using it raises the same message as in the notebook."""
 
     def __init__(self, names):
         self.names = set(names)
 
     def find_spec(self, name, path=None, target=None):
         if name.split(".")[0] in self.names:
-            raise ImportError(
-                f"{name} is not available here: this exercise asks for a derivative by hand")
+            return importlib.util.spec_from_loader(name, self, is_package=True)
         return None
+
+    def create_module(self, spec):
+        from course.drivers import Refused
+
+        class RefusedModule(types.ModuleType):
+            def __getattr__(self, attr):
+                if attr.startswith("__"):
+                    raise AttributeError(attr)
+                return Refused(f"{spec.name}.{attr}")
+
+        module = RefusedModule(spec.name)
+        module.__path__ = []
+        return module
+
+    def exec_module(self, module):
+        pass
 
 
 class _Sink:
@@ -46,15 +64,16 @@ class _Sink:
         return False
 
 
-def _source(cell_source: str) -> str:
-    """Cell source as plain Python: IPython magics and shell lines become ``pass``."""
-    return _MAGIC.sub(lambda m: m.group(1) + "pass", cell_source)
-
-
-def _run(key: str, source: str, namespace: dict) -> None:
-    """Execute a cell.  The instructor's setup cell runs statement by statement, so
-    that an import this run does not allow (minigrad, for a by-hand exercise) skips
-    only itself."""
+def _run(key: str, cell: dict, namespace: dict) -> None:
+    """Execute a cell (its source is plain Python: the grader has turned magics into
+    ``get_ipython()`` calls).  A cell sent compiled (an instructor's answer put in place
+    of a student's, see ``judge.py``) runs as it is.  The instructor's setup cell and
+    lesson statements run statement by statement, so that an import this run does not
+    allow skips only itself."""
+    if "code" in cell:
+        exec(marshal.loads(base64.b64decode(cell["code"])), namespace)  # noqa: S102
+        return
+    source = cell["source"]
     if not key.startswith("setup"):
         exec(compile(source, f"<cell {key}>", "exec"), namespace)
         return
@@ -88,11 +107,12 @@ def main() -> None:
 
     sys.stdout = sys.stderr = _Sink()
     me = os.getpid()
-    namespace: dict = {"__name__": "__main__", "__builtins__": __builtins__}
+    namespace: dict = {"__name__": "__main__", "__builtins__": __builtins__,
+                       "get_ipython": drivers.get_ipython}
     for cell in job["cells"]:
         send(event="cell", key=cell["key"])
         try:
-            _run(cell["key"], _source(cell["source"]), namespace)
+            _run(cell["key"], cell, namespace)
         except BaseException as exc:  # noqa: BLE001 (SystemExit and friends end a cell, not the run)
             _only_original(me)
             send(event="cell_error", key=cell["key"], error=type(exc).__name__,
@@ -103,7 +123,14 @@ def main() -> None:
     for probe in job["probes"]:
         send(event="probe", id=probe["id"])
         try:
-            value = drivers.call(namespace, probe["name"], probe["args"], probe.get("driver"))
+            keep = probe.get("by_hand")  # course check: a by-hand probe, the notebook's way
+            if keep is None:
+                value = drivers.call(namespace, probe["name"], probe["args"],
+                                     probe.get("driver"))
+            else:
+                with drivers.by_hand(namespace, keep):
+                    value = drivers.call(namespace, probe["name"], probe["args"],
+                                         probe.get("driver"))
             text = json.dumps(value, allow_nan=True)
         except BaseException as exc:  # noqa: BLE001
             _only_original(me)

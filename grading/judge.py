@@ -14,11 +14,14 @@ to it as plain data and the answers judged here (``course.exercises``).
 
 from __future__ import annotations
 
+import ast
 import json
+import marshal
 from dataclasses import dataclass, field
 
 import nbformat
 
+from course import checks, drivers
 from course import exercises as ex_mod
 
 from . import sandbox
@@ -35,6 +38,13 @@ class Spec:
     locked: dict[str, str]  # grade_id -> source, for locked cells (tests, read-only)
     instructor_ids: set[str]  # cell ids of the instructor's cells
     instructor_sources: set[str]  # their sources (release version), to recognise them
+    # The imports and definitions of the lesson's own code cells, by the answer cell they
+    # come before ("" for those after the last): an answer may use them, as in the notebook.
+    lessons: dict[str, list[str]] = field(default_factory=dict)
+    # The instructor's answer cells (grade_id -> source): put in place of a student's
+    # failing answer when judging a later exercise that builds on it.  Empty when the
+    # notebook read is not the instructor's (``course check``).
+    answers: dict[str, str] = field(default_factory=dict)
 
     @property
     def max_score(self) -> int:
@@ -76,11 +86,26 @@ def _nbgrader(cell) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
+def lesson_statements(source: str) -> list[str]:
+    """The top-level imports, function and class definitions of a lesson cell: what a
+    graded answer may rely on having run (demonstrations and plots are left out)."""
+    try:
+        tree = ast.parse(drivers.python_source(source))
+    except SyntaxError:
+        return []
+    kinds = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return [ast.unparse(stmt) for stmt in tree.body if isinstance(stmt, kinds)]
+
+
 def spec_from(source: nbformat.NotebookNode, release: nbformat.NotebookNode | None,
-              name: str) -> Spec:
-    """Read the structure from the instructor's source (and release) notebook."""
+              name: str, *, instructor: bool = True) -> Spec:
+    """Read the structure from the instructor's source (and release) notebook
+    (``instructor=False``: a student's copy, whose answers are not the instructor's)."""
     setup, solutions, tests, locked = [], [], {}, {}
     ids, sources = set(), set()
+    lessons: dict[str, list[str]] = {}
+    answers: dict[str, str] = {}
+    pending: list[str] = []
     for cell in source.cells:
         meta = _nbgrader(cell)
         gid = meta.get("grade_id")
@@ -88,8 +113,14 @@ def spec_from(source: nbformat.NotebookNode, release: nbformat.NotebookNode | No
             ids.add(cell["id"])
         if cell.cell_type == "code" and gid and gid.endswith("setup"):
             setup.append(cell.source)
+        elif cell.cell_type == "code" and not meta.get("solution") and not meta.get("grade"):
+            pending += lesson_statements(cell.source)
         if meta.get("solution") and gid:
             solutions.append(gid)
+            if pending:
+                lessons[gid], pending = pending, []
+            if instructor:
+                answers[gid] = cell.source
         elif meta.get("grade") and gid:
             tests[ex_mod.exercise_id(gid)] = int(meta.get("points", 0))
         if meta.get("locked") and gid:
@@ -102,7 +133,9 @@ def spec_from(source: nbformat.NotebookNode, release: nbformat.NotebookNode | No
             sources.add(cell.source.strip())
         if meta.get("locked") and meta.get("grade_id"):
             locked[meta["grade_id"]] = cell.source
-    return Spec(name, setup, solutions, tests, locked, ids, sources)
+    if pending:
+        lessons[""] = pending
+    return Spec(name, setup, solutions, tests, locked, ids, sources, lessons, answers)
 
 
 def read_submission(data: bytes) -> nbformat.NotebookNode:
@@ -167,13 +200,28 @@ def student_code(spec: Spec, nb: nbformat.NotebookNode) -> tuple[list[sandbox.Ce
             flags.append(f"test cell {ex_mod.cell_id(eid)} is missing (the instructor's "
                          "version is used)")
     cells = [sandbox.Cell(f"setup{k}", s) for k, s in enumerate(spec.setup)]
-    cells += [sandbox.Cell(key, answers.get(key, src)) for key, src in order]
+    for key, src in order:
+        if key in spec.lessons:
+            cells.append(sandbox.Cell(f"setup.lesson.{key}", "\n".join(spec.lessons[key])))
+        cells.append(sandbox.Cell(key, drivers.python_source(answers.get(key, src))))
+    if "" in spec.lessons:
+        cells.append(sandbox.Cell("setup.lesson", "\n".join(spec.lessons[""])))
     return cells, flags
 
 
 def grade(spec: Spec, data: bytes, *, hidden: bool = True, seed: int | None = None,
-          limits: sandbox.Limits = sandbox.Limits(), hide=()) -> NotebookResult:
-    """Grade one submitted notebook (raw bytes) against the instructor's spec."""
+          limits: sandbox.Limits = sandbox.Limits(), hide=(),
+          selfcheck: bool = False) -> NotebookResult:
+    """Grade one submitted notebook (raw bytes) against the instructor's spec.
+
+    Grading (``selfcheck=False``) runs by-hand exercises in a separate sandbox where no
+    autodiff library can be read, with the instructor's answers in place of the earlier
+    answers they call that may use minigrad; an exercise that fails and builds on an
+    earlier one that also failed is judged again with the instructor's answer to that
+    one in its place, so that one mistake costs one exercise.  ``course check``
+    (``selfcheck=True``: the student's own machine, no instructor's answers) runs every
+    exercise in one sandbox, by-hand ones the notebook's way (``drivers.by_hand``).
+    """
     result = NotebookResult(spec.name)
     try:
         nb = read_submission(data)
@@ -187,27 +235,90 @@ def grade(spec: Spec, data: bytes, *, hidden: bool = True, seed: int | None = No
     plan = {eid: ex_mod.cases(ex, hidden=hidden, seed=seed) for eid, ex in exercises.items()}
     outcomes: dict[str, sandbox.Outcome] = {}
     cell_errors: dict[str, sandbox.Outcome] = {}
-    for by_hand in (False, True):
-        probes = [sandbox.Probe(f"{eid}#{k}", ex.name, args, ex.driver, group=eid)
-                  for eid, ex in exercises.items() if ex.by_hand == by_hand
-                  for k, args in enumerate(plan[eid])]
-        if not probes:
+
+    def probes_of(eids) -> list[sandbox.Probe]:
+        return [sandbox.Probe(f"{eid}#{k}", exercises[eid].name, args, exercises[eid].driver,
+                              group=eid, by_hand=(checks.keep_for(exercises[eid])
+                                                  if selfcheck and exercises[eid].by_hand
+                                                  else None))
+                for eid in eids for k, args in enumerate(plan[eid])]
+
+    groups = ([list(exercises)] if selfcheck else
+              [[e for e, ex in exercises.items() if not ex.by_hand],
+               [e for e, ex in exercises.items() if ex.by_hand]])
+    for k, eids in enumerate(groups):
+        if not eids:
             continue
-        run = sandbox.run(cells, probes, limits=limits, hide=list(hide),
+        by_hand = not selfcheck and k == 1
+        extra = _instead(spec, [d for e in eids for d in exercises[e].builds_on
+                                if not ex_mod.get(d).by_hand]) if by_hand else []
+        run = sandbox.run(cells + extra, probes_of(eids), limits=limits, hide=list(hide),
                           block=sandbox.BLOCK_FOR_BY_HAND if by_hand else None)
         outcomes.update(run.probes)
         for key, out in run.cells.items():
             if by_hand or key not in cell_errors:
                 cell_errors[key] = out
-            if out.status != "ok" and not key.startswith("setup") and not any(
+            if out.status != "ok" and not key.startswith(("setup", "instead")) and not any(
                     p[1] == key for p in result.problems):
                 result.problems.append([out.status, key, f"{out.error}: {out.message}"[:200]])
             result.cell_seconds[key] = max(result.cell_seconds.get(key, 0.0), out.seconds)
         result.run_seconds += run.seconds
+    scores = {}
     for eid, ex in exercises.items():
         answer = cell_errors.get(ex_mod.cell_id(eid, answer=True))
-        result.exercises.append(_score(ex, spec.tests[eid], plan[eid], outcomes, answer))
+        scores[eid] = _score(ex, spec.tests[eid], plan[eid], outcomes, answer)
+    if spec.answers and not selfcheck:
+        _judge_on_its_own(spec, exercises, scores, cells, plan, probes_of, limits, hide,
+                          result)
+    result.exercises = list(scores.values())
     return result
+
+
+def _instead(spec: Spec, eids) -> list[sandbox.Cell]:
+    """The instructor's answers to ``eids``, to run after the student's cells (so that
+    later code calls them).  They are sent compiled, without their source."""
+    cells = []
+    for eid in dict.fromkeys(eids):
+        source = spec.answers.get(ex_mod.cell_id(eid, answer=True))
+        if source is not None:
+            code = compile(drivers.python_source(source), "<the instructor's answer>", "exec",
+                           optimize=2)
+            cells.append(sandbox.Cell(f"instead.{eid}", "", marshal.dumps(code)))
+    return cells
+
+
+def _judge_on_its_own(spec, exercises, scores, cells, plan, probes_of, limits, hide,
+                      result) -> None:
+    """Re-judge each failing exercise that builds on failing earlier ones, with the
+    instructor's answers to those in place of the student's.  If it passes then, its
+    mistake is not its own: it keeps its points, and the message says where to look."""
+    failed = {e for e, r in scores.items() if r.status != "pass"}
+    for eid in sorted(failed):
+        ex = exercises[eid]
+        causes = [d for d in _all_builds_on(ex) if d in failed]
+        if not causes:
+            continue
+        run = sandbox.run(cells + _instead(spec, causes), probes_of([eid]), limits=limits,
+                          hide=list(hide),
+                          block=sandbox.BLOCK_FOR_BY_HAND if ex.by_hand else None)
+        result.run_seconds += run.seconds
+        again = _score(ex, spec.tests[eid], plan[eid], run.probes, None)
+        if again.status == "pass":
+            names = " and ".join(f"`{ex_mod.get(d).name}` ({d})" for d in causes)
+            again.message = (f"all {len(plan[eid])} cases pass with the instructor's "
+                             f"{names} in place of yours: this exercise is right; the "
+                             f"mistake is in your {names}, which fails its own check.")
+            scores[eid] = again
+
+
+def _all_builds_on(ex) -> list[str]:
+    found, todo = [], list(ex.builds_on)
+    while todo:
+        d = todo.pop(0)
+        if d not in found:
+            found.append(d)
+            todo += ex_mod.get(d).builds_on
+    return found
 
 
 def _score(ex, points: int, cases: list, outcomes: dict, answer_cell) -> ExerciseResult:

@@ -24,10 +24,10 @@ def main(path: Path) -> int:
         nb = judge.read_submission(data)
     except ValueError as exc:
         raise CourseError(f"{path.name}: {exc}") from None
-    spec = judge.spec_from(nb, None, path.stem)
+    spec = judge.spec_from(nb, None, path.stem, instructor=False)
     if not spec.tests:
         raise CourseError(f"{path.name} has no graded exercises (is it a course notebook?)")
-    result = judge.grade(spec, nbformat.writes(nb).encode(), hidden=False)
+    result = judge.grade(spec, nbformat.writes(nb).encode(), hidden=False, selfcheck=True)
     for e in result.exercises:
         mark = "\u2713" if e.status == "pass" else "\u2717"
         print(f"{mark} {e.id} ({e.points:g}/{e.max_points})")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import math
 import pkgutil
+import sys
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +46,17 @@ class Exercise:
     visible: int = 3
     hidden: int = 12
     edge_cases: list = field(default_factory=list)  # encoded cases always in the hidden set
+    # Encoded cases always in the visible set: together with the random ones they cover
+    # every operation, shape class and edge case the statement names (the hidden edge
+    # cases' kinds, with other numbers), so that the visible check is as strong in kind
+    # as grading.
+    visible_cases: list = field(default_factory=list)
+    # Answers in float32 (PyTorch's default dtype) are accepted and judged at float32
+    # precision unless the statement demands float64 (then False).
+    float32: bool = True
+    # How a case reads as code a student can paste (``show(args) -> str``), when the
+    # default (the call with its arguments written out in full) does not say it well.
+    show: Callable | None = None
     hint: str = ""
     mistakes: list = field(default_factory=list)  # (hint, reference of a typical mistake)
     signature: str = ""  # how the call reads in messages, e.g. "central_difference(f, x, h)"
@@ -120,7 +132,7 @@ def cases(ex: Exercise, hidden: bool = False, seed: int | None = None) -> list[l
     base = zlib.crc32(ex.id.encode())
     if not hidden:
         rng = np.random.default_rng(base)
-        return [ex.sample(rng) for _ in range(ex.visible)]
+        return [list(c) for c in ex.visible_cases] + [ex.sample(rng) for _ in range(ex.visible)]
     rng = np.random.default_rng([base, INSTRUCTOR_SEED if seed is None else seed])
     return [ex.sample(rng) for _ in range(ex.hidden)] + [list(c) for c in ex.edge_cases]
 
@@ -143,7 +155,7 @@ def judge(ex: Exercise, args: list, received, *, status: str = "ok", error: str 
           message: str = "") -> Verdict:
     """Judge one answer (already plain data) to one case."""
     call = ex.signature or f"{ex.name}(...)"
-    shown = describe(args)
+    shown = show_input(ex, args)
     if status != "ok":
         if error == "NotImplementedError":
             return Verdict(False, "error", f"{call} is not written yet (it raises "
@@ -151,16 +163,18 @@ def judge(ex: Exercise, args: list, received, *, status: str = "ok", error: str 
         what = {"timeout": "took too long", "memory": "ran out of memory",
                 "crashed": "crashed the Python process"}.get(status)
         if what:
-            return Verdict(False, status, f"{call} {what} on input {shown}.")
-        return Verdict(False, "error", f"{call} raised {error}: {message}\n  input:    {shown}")
+            return Verdict(False, status, f"{call} {what} on this input.\n{shown}")
+        return Verdict(False, "error", f"{call} raised {error}: {message}\n{shown}")
     want = expected(ex, args)
+    decoded = None
     if ex.accept is not None:
+        decoded = [drivers.decode(a) for a in args]
         try:
-            problem = ex.accept(*[drivers.decode(a) for a in args], received)
+            problem = ex.accept(*decoded, plain(received))
         except Exception as exc:  # noqa: BLE001 (a malformed answer is simply not right)
             problem = f"the answer cannot be used ({type(exc).__name__}: {exc})"
     else:
-        problem = difference(want, received, ex.rtol, ex.atol)
+        problem = difference(want, received, ex.rtol, ex.atol, ex.float32)
     if problem is None:
         return Verdict(True, "pass")
     hint = ex.hint
@@ -169,41 +183,70 @@ def judge(ex: Exercise, args: list, received, *, status: str = "ok", error: str 
             typical = drivers.encode(wrong(*[drivers.decode(a) for a in args]))
         except Exception:  # noqa: BLE001 (a diagnosis that fails just does not apply)
             continue
-        if difference(typical, received, ex.rtol, ex.atol) is None:
+        if difference(typical, received, ex.rtol, ex.atol, ex.float32) is None:
             hint = mistake_hint
             break
-    lines = [f"{call} gives the wrong answer ({problem}).",
-             f"  input:    {shown}",
-             f"  expected: {_show(want)}",
-             f"  received: {_show(received)}"]
+    lines = [f"{call} gives the wrong answer: {problem}.", shown,
+             _labelled("expected", want), _labelled("received", received)]
     if hint:
         lines.append(f"  hint:     {hint}")
     return Verdict(False, "wrong", "\n".join(lines))
 
 
-def difference(want, got, rtol: float, atol: float) -> str | None:
-    """None when ``got`` matches ``want``; otherwise a short reason."""
+# The tolerance of a float32 answer: float32 carries about 7 digits; a few dozen
+# roundings in a row cost about 1e-6 relative, and an entry that cancels to near zero is
+# compared on the scale of the whole answer.
+FLOAT32_RTOL, FLOAT32_ATOL = 2e-5, 2e-6
+
+
+def plain(x):
+    """An encoded answer without its float32 marks."""
+    if isinstance(x, dict):
+        if set(x) == {drivers.LOW_PRECISION}:
+            return x[drivers.LOW_PRECISION]
+        return {k: plain(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [plain(v) for v in x]
+    return x
+
+
+def _low(x) -> bool:
+    return isinstance(x, dict) and set(x) == {drivers.LOW_PRECISION}
+
+
+def difference(want, got, rtol: float, atol: float, float32: bool = True) -> str | None:
+    """None when ``got`` matches ``want``; otherwise a short reason (with the size of
+    the difference).  A float32 ``got`` is judged at float32 precision if ``float32``."""
     if isinstance(want, dict):
         if not isinstance(got, dict) or set(got) != set(want):
             return "expected a dict with keys " + ", ".join(sorted(want))
         for k in want:
-            reason = difference(want[k], got[k], rtol, atol)
+            reason = difference(want[k], got[k], rtol, atol, float32)
             if reason:
                 return f"{k}: {reason}"
         return None
+    low = False
+    if _low(got):
+        if not float32:
+            return "the answer is float32; this exercise needs float64 precision"
+        got, low = got[drivers.LOW_PRECISION], True
     if want is None or isinstance(want, bool):
         return None if got is want or (isinstance(got, bool) and got == want) else (
-            f"expected {want}")
+            f"expected {want}, received {_show(plain(got))}")
     try:
         w = np.asarray(want, dtype=np.float64)
     except ValueError:  # ragged: a tuple of differently shaped results
         if not isinstance(got, list) or len(got) != len(want):
             return f"expected {len(want)} results"
         for i, (a, b) in enumerate(zip(want, got, strict=True)):
-            reason = difference(a, b, rtol, atol)
+            reason = difference(a, b, rtol, atol, float32)
             if reason:
-                return f"result {i}: {reason}"
+                return f"result {i + 1}: {reason}"
         return None
+    if isinstance(got, list) and any(_low(v) for v in got):
+        if not float32:
+            return "the answer is float32; this exercise needs float64 precision"
+        got, low = plain(got), True
     g = _numbers(got)
     if g is None:
         return "the answer is not a number or an array of numbers"
@@ -213,12 +256,31 @@ def difference(want, got, rtol: float, atol: float) -> str | None:
     if not np.array_equal(np.isfinite(g), finite) or not np.array_equal(
             np.isnan(g), np.isnan(w)):
         return "non-finite values (nan or inf) where they should not be"
-    scale = np.maximum(np.abs(w[finite]), np.abs(g[finite]))
-    if not np.all(np.abs(w[finite] - g[finite]) <= atol + rtol * scale):
-        return "values differ"
     if not np.array_equal(w[~finite], g[~finite]):
-        return "values differ"
-    return None
+        return "infinities of the wrong sign"
+    if low and (rtol or atol):
+        scale = float(np.max(np.abs(w[finite]), initial=0.0))
+        rtol, atol = max(rtol, FLOAT32_RTOL), max(atol, FLOAT32_ATOL * max(scale, 1.0))
+    wf, gf = w[finite], g[finite]
+    err = np.abs(wf - gf)
+    bad = err > atol + rtol * np.maximum(np.abs(wf), np.abs(gf))
+    if not np.any(bad):
+        return None
+    k = int(np.argmax(np.where(bad, err, -1.0)))
+    where = ""
+    if w.ndim:
+        index = tuple(int(i) for i in np.argwhere(finite)[k])
+        where = f" at index {index[0] if len(index) == 1 else index}"
+    tol = (f"allowed: {atol:.0e} + {rtol:.0e} x |value|" if rtol else f"allowed: {atol:.0e}"
+           ) if (rtol or atol) else "the answer must be exact"
+    count = f"{int(bad.sum())} of {w.size} values differ; the largest difference is " if (
+        w.size > 1) else "it differs by "
+    return (f"{count}{_num(float(err[k]))}{where} (expected {_num(float(wf[k]))}, received "
+            f"{_num(float(gf[k]))}; {tol}" + (", float32" if low else "") + ")")
+
+
+def _num(x: float) -> str:
+    return f"{x:.6g}" if math.isfinite(x) else str(x)
 
 
 def _numbers(x) -> np.ndarray | None:
@@ -240,37 +302,73 @@ def _shape(a: np.ndarray) -> str:
     return "()" if a.ndim == 0 else str(tuple(a.shape))
 
 
-def _show(x) -> str:
+WIDTH = 88  # message lines wrap here
+
+
+def _show(x, indent: int = 12) -> str:
+    """An answer or an argument in full, as Python a student can read and paste."""
+    pad = "\n" + " " * indent
+    if _low(x):
+        return _show(x[drivers.LOW_PRECISION], indent) + "  (float32)"
+    if isinstance(x, dict):
+        return pad.join(f"{k} = {_show(v, indent + len(k) + 3)}" for k, v in x.items())
     if isinstance(x, list):
         try:
             arr = np.asarray(x, dtype=np.float64)
         except (ValueError, TypeError):
-            return "(" + ", ".join(_show(v) for v in x) + ")"
-        return np.array2string(arr, precision=6, threshold=20, edgeitems=3,
-                               separator=", ").replace("\n", "\n            ")
+            return "(" + ", ".join(_show(v, indent + 1) for v in x) + ")"
+        if arr.ndim == 0:
+            return _show(float(arr))
+        text = np.array2string(arr, separator=", ", threshold=sys.maxsize,
+                               formatter={"float_kind": lambda v: repr(float(v))},
+                               max_line_width=max(WIDTH - indent, 40))
+        return text.replace("\n", pad)
     if isinstance(x, float):
-        return f"{x:.8g}" if math.isfinite(x) else str(x)
-    return str(x)
+        return repr(x) if math.isfinite(x) else f"float({str(x)!r})"
+    return repr(x) if isinstance(x, str) else str(x)
+
+
+def _labelled(label: str, value) -> str:
+    return f"  {label + ':':<9} {_show(value)}"
+
+
+def argument_code(a: dict, indent: int = 12) -> str:
+    """One encoded argument as Python (``np.array([...])`` in full, ``torch.tensor``)."""
+    if "fn" in a:
+        return a["fn"]
+    if "float" in a:
+        return repr(float(a["float"]))
+    if "int" in a:
+        return str(a["int"])
+    if "array" in a:
+        return "np.array(" + _show(a["array"], indent + 9) + ")"
+    if "tensor" in a:
+        return ("torch.tensor(" + _show(a["tensor"], indent + 13)
+                + f", dtype=torch.{a.get('dtype', 'float64')}"
+                + (", requires_grad=True)" if a.get("requires_grad") else ")"))
+    return repr(a.get("value"))
+
+
+def show_input(ex: Exercise, args: list) -> str:
+    """The case as code a student can paste to reproduce it (message lines)."""
+    if ex.show is not None:
+        return "\n".join("  " + line for line in ex.show(*args).splitlines())
+    lines = []
+    for a in args:
+        if "fn" in a:
+            source = drivers.function_source(a["fn"])
+            if source:
+                lines.append(f"  where:    {a['fn']} = {source}")
+    label, head = ("call:", f"{ex.name}(") if ex.driver is None else ("input:", "(")
+    code = head + ", ".join(argument_code(a) for a in args) + ")"
+    if len(code) + 12 > WIDTH or "\n" in code:  # one argument a line
+        code = head + ",".join("\n              " + argument_code(a, 14) for a in args) + ")"
+    return "\n".join([f"  {label:<9} {code}", *lines])
 
 
 def describe(args: list) -> str:
-    """A short description of encoded arguments, for messages."""
-    parts = []
-    for a in args:
-        if "fn" in a:
-            parts.append(f"<the test function {a['fn']!r}>")
-        elif "float" in a:
-            parts.append(f"{a['float']:.6g}")
-        elif "int" in a:
-            parts.append(str(a["int"]))
-        elif "array" in a:
-            parts.append(_show(a["array"]))
-        elif "tensor" in a:
-            parts.append(f"tensor({_show(a['tensor'])}"
-                         + (", requires_grad=True)" if a.get("requires_grad") else ")"))
-        else:
-            parts.append(_show(a.get("value")))
-    return ", ".join(parts) if parts else "(no arguments)"
+    """The encoded arguments as Python, comma-separated (for messages)."""
+    return ", ".join(argument_code(a) for a in args) if args else "(no arguments)"
 
 
 # Samplers for exercise definitions -------------------------------------------------------
