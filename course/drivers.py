@@ -287,7 +287,12 @@ def _kind(x) -> str:
 
 
 def call(namespace: dict, name: str, args: list, driver: str | None = None):
-    """Call the student's ``name`` from ``namespace`` on decoded ``args``."""
+    """Call the student's ``name`` from ``namespace`` on decoded ``args``.
+
+    A plain call may not change its arguments: an answer that writes into an input
+    array or tensor (and does not put it back) is refused, as the caller's data would
+    be changed.  (Exercises that must change their inputs, such as an SGD step, have
+    a driver that checks the change.)"""
     if driver is not None:
         return encode(DRIVERS[driver](namespace, *[decode(a) for a in args]))
     if name not in namespace:
@@ -295,7 +300,23 @@ def call(namespace: dict, name: str, args: list, driver: str | None = None):
     target = namespace[name]
     if not callable(target):
         return encode(target)
-    return encode(target(*[decode(a) for a in args]))
+    values = [decode(a) for a in args]
+    before = [_snapshot(v) for v in values]
+    answer = encode(target(*values))
+    for k, (v, old) in enumerate(zip(values, before, strict=True)):
+        if old is not None and not np.array_equal(_snapshot(v), old, equal_nan=True):
+            raise AnswerError(f"it changed its argument {k + 1} in place; leave the "
+                              "inputs as they are and return a new result")
+    return answer
+
+
+def _snapshot(v) -> np.ndarray | None:
+    """A copy of an array argument's values (of a tensor's too), to see if they change."""
+    if isinstance(v, np.ndarray):
+        return v.copy()
+    if type(v).__name__ == "Tensor":
+        return np.array(v.detach().numpy(), copy=True)
+    return None
 
 
 # Drivers: exercises whose answer is more than one function call (a class, a

@@ -293,10 +293,10 @@ def _judge_on_its_own(spec, exercises, scores, cells, plan, probes_of, limits, h
     instructor's answers to those in place of the student's.  If it passes then, its
     mistake is not its own: it keeps its points, and the message says where to look."""
     failed = {e for e, r in scores.items() if r.status != "pass"}
-    for eid in sorted(failed):
+    for eid in list(exercises):  # notebook order: an earlier exercise is settled first
         ex = exercises[eid]
         causes = [d for d in _all_builds_on(ex) if d in failed]
-        if not causes:
+        if eid not in failed or not causes:
             continue
         run = sandbox.run(cells + _instead(spec, causes), probes_of([eid]), limits=limits,
                           hide=list(hide),
@@ -307,8 +307,11 @@ def _judge_on_its_own(spec, exercises, scores, cells, plan, probes_of, limits, h
             names = " and ".join(f"`{ex_mod.get(d).name}` ({d})" for d in causes)
             again.message = (f"all {len(plan[eid])} cases pass with the instructor's "
                              f"{names} in place of yours: this exercise is right; the "
-                             f"mistake is in your {names}, which fails its own check.")
+                             f"mistake is in your {names}, which "
+                             + ("fails its own check." if len(causes) == 1 else
+                                "fail their own checks."))
             scores[eid] = again
+            failed.discard(eid)
 
 
 def _all_builds_on(ex) -> list[str]:

@@ -2,7 +2,8 @@
 
 For every released assignment: a perfect student, a blank one, a partial one,
 one per typical mistake of each exercise (the first wrong answer listed for it
-in ``tests/wrong_answers``), a late one and a malformed one.  The score each
+in ``tests/wrong_answers``, all other answers right: it costs that exercise only),
+a late one and a malformed one.  The score each
 should get is known in advance, and returned with the files.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.exercises import cell_id, dependents, exercise_id
+from course.exercises import cell_id, exercise_id
 
 from .course_dir import REPO, Course
 
@@ -92,14 +93,12 @@ def make(course: Course, out: Path, due: dt.datetime) -> list[Expected]:
                                              for e in half}, sum(points[e] for e in half))
             for k, (eid, wrong) in enumerate(sorted(_wrong_answers(assignment).items())):
                 if eid in points and wrong:
-                    # The mistake in eid; the exercises building on it left unanswered
-                    # (with a wrong eid they might fail or not: this way it is known).
-                    later = dependents(eid)
-                    answers = {gid: code for gid, code in solutions.items()
-                               if exercise_id(gid) not in later}
+                    # The mistake in eid, every other answer right: the exercises that
+                    # build on eid are judged on their own (with the instructor's eid in
+                    # place of the wrong one), so the mistake costs eid's points only.
+                    answers = dict(solutions)
                     answers[cell_id(eid, True)] = next(iter(wrong.values()))
-                    lost = points[eid] + sum(points[e] for e in later)
-                    submit(f"{assignment}-mistake{k + 1}", answers, total - lost)
+                    submit(f"{assignment}-mistake{k + 1}", answers, total - points[eid])
             submit(f"{assignment}-late", solutions, total, when=due + dt.timedelta(hours=5))
             submit(f"{assignment}-malformed", {}, 0, status="failed",
                    raw=b'{"cells": [ {"cell_type": "code", "source": "truncated')

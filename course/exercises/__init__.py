@@ -97,20 +97,6 @@ def exercise(**kwargs) -> Exercise:
     return ex
 
 
-def dependents(exercise_id: str) -> set[str]:
-    """The exercises that build on ``exercise_id``, directly or not."""
-    load()
-    found: set[str] = set()
-    todo = [exercise_id]
-    while todo:
-        e = todo.pop()
-        for ex in EXERCISES.values():
-            if e in ex.builds_on and ex.id not in found:
-                found.add(ex.id)
-                todo.append(ex.id)
-    return found
-
-
 def load() -> dict[str, Exercise]:
     """Import every lesson module in this package (they register their exercises)."""
     for info in pkgutil.iter_modules(__path__):
@@ -164,6 +150,8 @@ def judge(ex: Exercise, args: list, received, *, status: str = "ok", error: str 
                 "crashed": "crashed the Python process"}.get(status)
         if what:
             return Verdict(False, status, f"{call} {what} on this input.\n{shown}")
+        if error == "AnswerError":  # an answer that cannot be judged (wrong type, too big)
+            return Verdict(False, "error", f"{call}: {message}\n{shown}")
         return Verdict(False, "error", f"{call} raised {error}: {message}\n{shown}")
     want = expected(ex, args)
     decoded = None
