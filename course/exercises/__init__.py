@@ -12,6 +12,42 @@ same definition serves
 
 Visible cases come from a seed derived from the exercise id; hidden cases from
 a seed the instructor keeps (so students never see them).
+
+The judging policy, applied to every exercise
+----------------------------------------------
+
+1. **Tolerances come from what the statement asks.**  Exact methods (autodiff, a
+   closed form) are judged to a few float64 roundings.  A numerical method is
+   judged by the error bound of the method at the step the statement names
+   (truncation plus rounding); where a method needs a step, the statement gives
+   it, or every reasonable step is accepted.
+2. **float32 is accepted** (PyTorch's default dtype) wherever the statement does
+   not demand float64 (``float32=False``), and judged at float32 precision
+   (``FLOAT32_RTOL``, ``FLOAT32_ATOL`` on the scale of the answer).
+3. **Any form of a number or an array is accepted**: lists, tuples, 0-d arrays,
+   NumPy scalars, minigrad tensors (``drivers.encode``).
+4. **Inputs**: an answer that changes its inputs in place when the statement asks
+   for a result is wrong (``drivers.call``); one that must change them (an SGD
+   step) is checked for identity and in-place change (its driver).
+5. **By hand means no autodiff library**: NumPy and math only; minigrad, PyTorch
+   and the like are stand-ins that raise ``drivers.BY_HAND`` in the notebook, in
+   ``course check`` and in grading alike.  Earlier answers that may use minigrad
+   keep it while they run (in grading, the instructor's answers stand in).
+6. **Visible checks are as strong in kind as grading**: the visible cases
+   (``visible_cases`` and random ones) cover every operation, shape class and
+   edge case the statement names and the kinds of the hidden edge cases.
+7. **Each exercise is judged on its own**: when an exercise fails and builds on
+   an earlier one that fails too, grading judges it again with the instructor's
+   answer to the earlier one in its place; if it passes then, it keeps its points
+   and the feedback names the earlier answer as the cause.
+8. **Feedback a student can act on**: the first failing case only, as code to
+   paste (arrays in full, the test function's definition), expected and received
+   (dict answers by field), the size of the difference against the tolerance,
+   and the hint of the first (most specific) typical mistake it matches; the
+   same words in the notebook, ``course check`` and the feedback page.
+
+Two corpora hold each exercise to this: ``tests/wrong_answers`` (must fail every
+path) and ``tests/right_answers`` (must get full marks on every path).
 """
 
 from __future__ import annotations
