@@ -250,9 +250,9 @@ def grade(spec: Spec, data: bytes, *, hidden: bool = True, seed: int | None = No
         if not eids:
             continue
         by_hand = not selfcheck and k == 1
-        extra = _instead(spec, [d for e in eids for d in exercises[e].builds_on
-                                if not ex_mod.get(d).by_hand]) if by_hand else []
-        run = sandbox.run(cells + extra, probes_of(eids), limits=limits, hide=list(hide),
+        run_cells = _instead(spec, cells, [d for e in eids for d in exercises[e].builds_on
+                                           if not ex_mod.get(d).by_hand]) if by_hand else cells
+        run = sandbox.run(run_cells, probes_of(eids), limits=limits, hide=list(hide),
                           block=sandbox.BLOCK_FOR_BY_HAND if by_hand else None)
         outcomes.update(run.probes)
         for key, out in run.cells.items():
@@ -274,17 +274,20 @@ def grade(spec: Spec, data: bytes, *, hidden: bool = True, seed: int | None = No
     return result
 
 
-def _instead(spec: Spec, eids) -> list[sandbox.Cell]:
-    """The instructor's answers to ``eids``, to run after the student's cells (so that
-    later code calls them).  They are sent compiled, without their source."""
-    cells = []
+def _instead(spec: Spec, cells: list[sandbox.Cell], eids) -> list[sandbox.Cell]:
+    """``cells`` with the instructor's answers to ``eids`` in place of the student's (at
+    the same place: later cells may extend what they define).  They are sent compiled,
+    without their source."""
+    swap = {}
     for eid in dict.fromkeys(eids):
-        source = spec.answers.get(ex_mod.cell_id(eid, answer=True))
+        gid = ex_mod.cell_id(eid, answer=True)
+        source = spec.answers.get(gid)
         if source is not None:
             code = compile(drivers.python_source(source), "<the instructor's answer>", "exec",
                            optimize=2)
-            cells.append(sandbox.Cell(f"instead.{eid}", "", marshal.dumps(code)))
-    return cells
+            swap[gid] = sandbox.Cell(f"instead.{eid}", "", marshal.dumps(code))
+    out = [swap.pop(c.key, c) for c in cells]
+    return out + list(swap.values())  # (an answer cell the student deleted)
 
 
 def _judge_on_its_own(spec, exercises, scores, cells, plan, probes_of, limits, hide,
@@ -298,7 +301,7 @@ def _judge_on_its_own(spec, exercises, scores, cells, plan, probes_of, limits, h
         causes = [d for d in _all_builds_on(ex) if d in failed]
         if eid not in failed or not causes:
             continue
-        run = sandbox.run(cells + _instead(spec, causes), probes_of([eid]), limits=limits,
+        run = sandbox.run(_instead(spec, cells, causes), probes_of([eid]), limits=limits,
                           hide=list(hide),
                           block=sandbox.BLOCK_FOR_BY_HAND if ex.by_hand else None)
         result.run_seconds += run.seconds

@@ -35,6 +35,53 @@ def reference_gradient(name: str, X: np.ndarray) -> np.ndarray:
     return t.grad.numpy()
 
 
+# Tolerance policy for the two central-difference exercises (numerical_gradient and
+# directional_derivative).  The statements ask for a central difference with a step h
+# between H_LOW = 1e-7 and H_HIGH = 1e-4 (1e-6 recommended), so every such step must pass.
+# For a slice phi(t) = f(X + t d) the central difference is phi'(0) + phi^(3)(0) h^2 / 6 +
+# O(h^4) (truncation, largest at H_HIGH) plus a rounding error of about eps |f| / h
+# (largest at H_LOW).  The tolerance of each case (each entry, for a gradient) is that
+# bound, computed here for the case's own f, X and direction d (so it grows with |d|^3
+# for a directional derivative): twice the truncation term, plus 16 eps max(|f(X)|, 1) / H_LOW
+# for rounding (f sums a few terms, each rounded), plus 1e-8 relative.
+H_LOW, H_HIGH = 1e-7, 1e-4
+EPS = float(np.finfo(np.float64).eps)
+
+
+def slice_third_derivative(name: str, X: np.ndarray, d: np.ndarray) -> float:
+    """phi^(3)(0) for phi(t) = f(X + t d): the second difference of the exact slope
+    phi'(t) = grad f(X + t d) . d (minigrad), with a step 1e-2 (error O(1e-4) relative)."""
+    s = 1e-2
+
+    def slope(t: float) -> float:
+        return float(np.sum(reference_gradient(name, X + t * d) * d))
+
+    return (slope(s) - 2 * slope(0.0) + slope(-s)) / s**2
+
+
+def central_tolerance(name: str, X: np.ndarray, d: np.ndarray, exact: float) -> float:
+    """How far a central difference with any step in [H_LOW, H_HIGH] may be from ``exact``."""
+    from course.drivers import TEST_FUNCTIONS
+
+    truncation = 2 * abs(slice_third_derivative(name, X, d)) * H_HIGH**2 / 6
+    rounding = 16 * EPS * max(abs(TEST_FUNCTIONS[name](X)), 1.0) * float(
+        np.max(np.abs(d))) / H_LOW
+    return truncation + rounding + 1e-8 * abs(exact) + 1e-300
+
+
+def _numbers_like(answer, shape) -> np.ndarray | str:
+    try:
+        got = np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError):
+        return "the answer is not a number or an array of numbers"
+    if got.shape != tuple(shape):
+        return (f"shape {tuple(got.shape) if got.ndim else '()'} instead of "
+                f"{tuple(shape) if len(shape) else '()'}")
+    if not np.all(np.isfinite(got)):
+        return "non-finite values (nan or inf) where they should not be"
+    return got
+
+
 def _name_of(f) -> str:
     from course.drivers import TEST_FUNCTIONS
 
@@ -46,15 +93,50 @@ def _any_shape_case(rng: np.random.Generator) -> list:
     return [fn(str(rng.choice(ANY_SHAPE))), arr(rng.normal(0, 1, shape))]
 
 
+def _accept_gradient(f, X, answer) -> str | None:
+    """Each entry within the central-difference bound of its own slice (along e_i)."""
+    name = _name_of(f)
+    X = np.asarray(X, dtype=np.float64)
+    want = reference_gradient(name, X)
+    got = _numbers_like(answer, X.shape)
+    if isinstance(got, str):
+        return got
+    worst = None
+    for i in np.ndindex(X.shape):
+        e = np.zeros_like(X)
+        e[i] = 1.0
+        tol = central_tolerance(name, X, e, float(want[i]))
+        err = abs(float(got[i]) - float(want[i]))
+        if err > tol and (worst is None or err / tol > worst[0]):
+            worst = (err / tol, i, err, tol)
+    if worst is None:
+        return None
+    _, i, err, tol = worst
+    where = f" at index {i[0] if len(i) == 1 else i}" if X.ndim else ""
+    return (f"entry{where} is off by {err:.3g} (expected {float(want[i]):.10g}, received "
+            f"{float(got[i]):.10g}); a central difference with a step h between 1e-7 and "
+            f"1e-4 is within {tol:.1e} here")
+
+
 exercise(
     id="nb02.numerical_gradient", name="numerical_gradient", points=3, by_hand=True,
     signature="numerical_gradient(f, X)", sample=_any_shape_case,
     reference=lambda f, X: reference_gradient(_name_of(f), X), rtol=1e-6, atol=1e-8,
+    accept=_accept_gradient, visible=2,
+    # Every shape class the statement names (0-d, vector, matrix, 3 axes), visibly:
+    visible_cases=[[fn("cos_sum"), arr(-0.7)], [fn("sum_sin_sq"), arr([0.3, -1.2, 2.0])],
+                   [fn("quartic"), arr([[0.5, -1.5, 1.0], [2.0, 0.2, -0.4]])],
+                   [fn("frobenius"), arr([[[1.0, -2.0]], [[0.5, 3.0]]])]],
     edge_cases=[[fn("quartic"), arr(1.5)], [fn("logsumexp"), arr([[[0.5, -1.0, 2.0]]])],
                 [fn("frobenius"), arr([[3.0, 0.0], [0.0, 4.0]])]],
-    hint="nudge one entry of X at a time by +h and -h (a central difference, h about "
-         "1e-6), put it back, and store the slope at the same index of an array shaped "
-         "like X.",
+    hint="nudge one entry of X at a time by +h and -h (a central difference, h = 1e-6), "
+         "put it back, and store the slope at the same index of an array shaped like X.",
+    mistakes=[
+        ("the central difference divides by 2h (the points X - h and X + h are 2h apart).",
+         lambda f, X: 2 * reference_gradient(_name_of(f), X)),
+        ("check the sign: (f(X + h e_i) - f(X - h e_i)) / (2h).",
+         lambda f, X: -reference_gradient(_name_of(f), X)),
+    ],
 )
 
 
@@ -105,10 +187,37 @@ def _directional(f, x, v):
             "at_most_two_calls": True}
 
 
+def _accept_directional(f, x, v, answer) -> str | None:
+    """Within the central-difference bound along v (any step in [1e-7, 1e-4]); two calls."""
+    if not isinstance(answer, dict) or set(answer) != {"derivative", "at_most_two_calls"}:
+        return "the answer cannot be used"
+    if answer["at_most_two_calls"] is not True:
+        return "f was called more than twice (at most two calls are allowed)"
+    got = _numbers_like(answer["derivative"], ())
+    if isinstance(got, str):
+        return got
+    name = _name_of(f)
+    want = _directional(f, x, v)["derivative"]
+    tol = central_tolerance(name, np.asarray(x, dtype=np.float64),
+                            np.asarray(v, dtype=np.float64), want)
+    err = abs(float(got) - want)
+    if err <= tol:
+        return None
+    return (f"it differs by {err:.3g} (expected {want:.10g}, received {float(got):.10g}); "
+            f"a central difference with a step h between 1e-7 and 1e-4 is within {tol:.1e} "
+            "here")
+
+
 exercise(
     id="nb02.directional_derivative", name="directional_derivative", points=2, by_hand=True,
     driver="nb02_directional", signature="directional_derivative(f, x, v)",
-    sample=_directional_case, reference=_directional, rtol=1e-6, atol=1e-7,
+    sample=_directional_case, reference=_directional, rtol=1e-4, atol=1e-6,
+    accept=_accept_directional, visible=2,
+    # The edge cases' kinds, visibly: a long v where the slice's third derivative is large
+    # (truncation is what matters there), v = 0, and |v| far from 1.
+    visible_cases=[[fn("rosenbrock"), arr([-1.0, 1.0]), arr([2.0, 4.0])],
+                   [fn("bowl"), arr([0.5, -1.0, 2.0]), arr([0.0, 0.0, 0.0])],
+                   [fn("saddle"), arr([0.5, 1.5]), arr([0.3, -0.2])]],
     edge_cases=[[fn("saddle"), arr([1.0, 2.0]), arr([0.0, 0.0])],
                 [fn("rosenbrock"), arr([1.0, 1.0]), arr([3.0, -4.0])]],
     hint="the directional derivative is the derivative of t -> f(x + t v) at t = 0: one "
@@ -120,6 +229,9 @@ exercise(
         ("evaluate f only twice (a numerical gradient first costs 2n calls).",
          lambda f, x, v: {"derivative": float(reference_gradient(_name_of(f), x) @ v),
                           "at_most_two_calls": False}),
+        ("check the sign: (f(x + h v) - f(x - h v)) / (2h).",
+         lambda f, x, v: {"derivative": -float(reference_gradient(_name_of(f), x) @ v),
+                          "at_most_two_calls": True}),
     ],
 )
 
@@ -137,6 +249,9 @@ exercise(
     id="nb02.matrix_gradients", name="matrix_gradients", points=3, by_hand=True,
     signature="matrix_gradients(A, x, y)", sample=_matrix_case,
     reference=lambda A, x, y: (np.outer(x, y), np.linalg.inv(A).T), rtol=1e-8, atol=1e-10,
+    # Each visible case (non-symmetric A, x and y not parallel) tells every mistake apart.
+    visible_cases=[[arr([[3.0, 0.0, 1.0], [0.0, 1.0, 0.0], [2.0, 0.0, 2.0]]),
+                    arr([1.0, -1.0, 2.0]), arr([0.5, 2.0, 0.0])]],
     edge_cases=[[arr(np.eye(3)), arr([1.0, 0.0, 0.0]), arr([0.0, 0.0, 1.0])],
                 [arr([[2.0, 1.0], [0.0, 1.0]]), arr([1.0, 2.0]), arr([3.0, 4.0])]],
     hint="both gradients have the shape of A; entry (i, j) is the derivative with respect "

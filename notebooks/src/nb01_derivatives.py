@@ -200,7 +200,7 @@ for theta in [0.3, 1.0, 2.0]:
 #
 # ### Exercise 1.4 — directional derivatives at the origin
 #
-# Write `directional_at_origin(v)` that returns $D_v f(0)$ for a vector `v` (a NumPy array of two numbers, not necessarily of length 1).
+# Write `directional_at_origin(v)` that returns $D_v f(0)$ for a vector `v` $\ne 0$ (a NumPy array of two numbers, not necessarily of length 1; it may lie on an axis).
 
 # %% [answer] nb01.directional_at_origin
 def directional_at_origin(v):

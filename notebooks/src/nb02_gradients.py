@@ -176,7 +176,7 @@ assert np.array_equal(grad_quadratic(2 * np.eye(4), np.zeros(4), x4), 4 * x4)
 #
 # ### Exercise 2.2 — a numerical gradient of any shape
 #
-# Write `numerical_gradient(f, X)`: `f` takes a NumPy array shaped like `X` (a vector, a matrix, or more axes; even a 0-d array) and returns a float. Return the array of central differences, one per entry, shaped like `X`. Perturb one entry at a time (by $\pm h$ with $h \approx 10^{-6}$) and put it back. `np.ndindex(X.shape)` visits every index.
+# Write `numerical_gradient(f, X)`: `f` takes a NumPy array shaped like `X` (a vector, a matrix, or more axes; even a 0-d array) and returns a float. Return the array of central differences, one per entry, shaped like `X`. Perturb one entry at a time by $\pm h$ and put it back; any step $h$ from $10^{-7}$ to $10^{-4}$ is accepted ($10^{-6}$ is a good choice), and the check allows each entry the truncation and rounding error of a central difference at such a step. `np.ndindex(X.shape)` visits every index.
 
 # %% [answer] nb02.numerical_gradient
 def numerical_gradient(f, X, h=1e-6):
@@ -282,7 +282,7 @@ assert abs(change - linear) < 1e-7
 #
 # ### Exercise 2.4 — a directional derivative from two evaluations
 #
-# Write `directional_derivative(f, x, v)` that estimates $D_v f(x)$ calling `f` **at most twice**. Do not normalise $v$. (The hidden check counts the calls.)
+# Write `directional_derivative(f, x, v)` that estimates $D_v f(x)$ calling `f` **at most twice**, with a central difference in $t$ and a step $h$ from $10^{-7}$ to $10^{-4}$ ($10^{-6}$ is a good choice; the check allows the truncation error $|\tfrac{d^3}{dt^3} f(x + t v)|\,h^2/6$ at $h = 10^{-4}$, which grows like $\lVert v \rVert^3$, plus rounding). Do not normalise $v$; $v$ may be $0$. (The checks count the calls.)
 
 # %% [answer] nb02.directional_derivative
 def directional_derivative(f, x, v, h=1e-6):
