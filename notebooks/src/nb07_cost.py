@@ -68,7 +68,7 @@ assert c.forward == 6 and c.jvp == 8 and abs(d2.item() - exact) < 1e-12
 # Write `gradient_costs(f, x)` for a scalar function `f` and a 1-D float64 tensor `x` (it does not require grad). Return a dict of three primitive counts:
 #
 # * `"f"`: `c.forward` for evaluating `f(x)` once;
-# * `"reverse"`: `c.forward + c.backward` for computing `f` on a copy of `x` that requires grad and calling `.backward()` once;
+# * `"reverse"`: `c.forward + c.backward` for computing `f` on a copy of `x` that requires grad and calling `.backward()` once (make that copy, e.g. `x.detach().requires_grad_(True)`, *before* entering `count_ops`: it is preparation, and `clone` is a primitive that would be counted);
 # * `"forward"`: `c.forward + c.jvp` for the $n$ forward-mode passes that give the whole gradient, one pass per basis vector $e_j$.
 #
 # Build the basis vectors *before* entering `count_ops` (indexing a tensor is a primitive and would be counted).
@@ -183,7 +183,7 @@ assert rev.backward == 2 and fwd.jvp == 2
 # %% [markdown]
 # ### Exercise 7.2 — a Jacobian that picks its mode
 #
-# Write `jacobian(f, x)` for $f$ from 1-D tensors to 1-D tensors. Evaluate $f(x)$ once to learn $m$; then, if $m \le n$, build the rows with reverse passes (one graph, `retain_graph=True`, cotangents $e_i$), and otherwise the columns with forward-mode passes (`fwAD.make_dual(x, e_j)`). Return the $m \times n$ Jacobian. The check runs your function on $f(v) = \tanh(Wv)$ for random shapes and looks at which mode it used.
+# Write `jacobian(f, x)` for $f$ from 1-D tensors to 1-D tensors. Evaluate $f(x)$ once to learn $m$; then, if $m < n$, build the rows with reverse passes (one graph, `retain_graph=True`, cotangents $e_i$), and if $m > n$ the columns with forward-mode passes (`fwAD.make_dual(x, e_j)`); for $m = n$ both cost the same, use either. Return the $m \times n$ Jacobian, a matrix even when $m = 1$ or $n = 1$. The check runs your function on $f(v) = \tanh(Wv)$ for wide and tall shapes (one row and one column among them) and looks at which mode it used.
 
 # %% [answer] nb07.jacobian
 def jacobian(f, x):
@@ -250,6 +250,8 @@ assert y.grad_fn.name() == "MulBackward0" and len(y.grad_fn.next_functions) == 2
 # ### Exercise 7.3 — the size of the tape
 #
 # Write `tape_size(y)`: the number of **distinct** nodes reachable from `y.grad_fn` by following `next_functions` (including `y.grad_fn` itself and the `AccumulateGrad` nodes of leaves), or 0 if `y.grad_fn` is `None`. Careful: the graph is not always a chain (`sin(y) * cos(y)` branches and meets again), `y * y` has two edges to the same node, and a leaf used twice has one `AccumulateGrad` node.
+#
+# The check builds `y` from `x = torch.tensor([0.3, -0.7, 1.1], dtype=torch.float64, requires_grad=True)` by lines such as `y = y.sin()`, `y = y.tanh()`, `y = 0.5 * y`, `y = y + x` (the leaf used again), `y = y * y` and `y = y.sin() * y.cos()`, sometimes under `with torch.no_grad():`; a failing case is shown as that code, ready to paste.
 
 # %% [answer] nb07.tape_size
 def tape_size(y):

@@ -48,6 +48,51 @@ WRONG = {
             "            with fwAD.dual_level():\n"
             "                f(fwAD.make_dual(x, torch.eye(x.numel(), dtype=x.dtype)[j]))\n"
             "    return {'f': cost_f, 'reverse': reverse, 'forward': c.forward + c.jvp}\n"),
+        "clones x inside count_ops": (
+            "def gradient_costs(f, x):\n"
+            "    basis = list(torch.eye(x.numel(), dtype=x.dtype))\n"
+            "    with count_ops() as c:\n"
+            "        f(x)\n"
+            "    cost_f = c.forward\n"
+            "    with count_ops() as c:\n"
+            "        leaf = x.clone().requires_grad_(True)\n"
+            "        f(leaf).backward()\n"
+            "    reverse = c.forward + c.backward\n"
+            "    with count_ops() as c:\n"
+            "        for e in basis:\n"
+            "            with fwAD.dual_level():\n"
+            "                f(fwAD.make_dual(x, e))\n"
+            "    return {'f': cost_f, 'reverse': reverse, 'forward': c.forward + c.jvp}\n"),
+        "forward cost counts the JVPs only": (
+            "def gradient_costs(f, x):\n"
+            "    basis = list(torch.eye(x.numel(), dtype=x.dtype))\n"
+            "    leaf = x.detach().requires_grad_(True)\n"
+            "    with count_ops() as c:\n"
+            "        f(x)\n"
+            "    cost_f = c.forward\n"
+            "    with count_ops() as c:\n"
+            "        f(leaf).backward()\n"
+            "    reverse = c.forward + c.backward\n"
+            "    with count_ops() as c:\n"
+            "        for e in basis:\n"
+            "            with fwAD.dual_level():\n"
+            "                f(fwAD.make_dual(x, e))\n"
+            "    return {'f': cost_f, 'reverse': reverse, 'forward': c.jvp}\n"),
+        "reverse adds the cost of f a second time": (
+            "def gradient_costs(f, x):\n"
+            "    basis = list(torch.eye(x.numel(), dtype=x.dtype))\n"
+            "    leaf = x.detach().requires_grad_(True)\n"
+            "    with count_ops() as c:\n"
+            "        f(x)\n"
+            "    cost_f = c.forward\n"
+            "    with count_ops() as c:\n"
+            "        f(leaf).backward()\n"
+            "    reverse = cost_f + c.forward + c.backward\n"
+            "    with count_ops() as c:\n"
+            "        for e in basis:\n"
+            "            with fwAD.dual_level():\n"
+            "                f(fwAD.make_dual(x, e))\n"
+            "    return {'f': cost_f, 'reverse': reverse, 'forward': c.forward + c.jvp}\n"),
     },
     "nb07.jacobian": {
         "always reverse mode": (
@@ -88,6 +133,54 @@ WRONG = {
             "        with fwAD.dual_level():\n"
             "            cols.append(fwAD.unpack_dual(f(fwAD.make_dual(x, basis[j]))).tangent)\n"
             "    return torch.stack(cols)\n"),
+        "picks the mode by m <= n but squeezes a single row": (
+            "def jacobian(f, x):\n"
+            "    x = x.detach()\n"
+            "    n = x.numel()\n"
+            "    leaf = x.clone().requires_grad_(True)\n"
+            "    y = f(leaf)\n"
+            "    m = y.numel()\n"
+            "    if m <= n:\n"
+            "        basis = torch.eye(m, dtype=y.dtype)\n"
+            "        J = torch.stack([torch.autograd.grad(y, leaf, basis[i],\n"
+            "                         retain_graph=True)[0] for i in range(m)])\n"
+            "    else:\n"
+            "        basis = torch.eye(n, dtype=x.dtype)\n"
+            "        cols = []\n"
+            "        for j in range(n):\n"
+            "            with fwAD.dual_level():\n"
+            "                out = f(fwAD.make_dual(x, basis[j]))\n"
+            "                cols.append(fwAD.unpack_dual(out).tangent)\n"
+            "        J = torch.stack(cols, dim=1)\n"
+            "    return J.squeeze()\n"),
+        "always forward mode": (
+            "def jacobian(f, x):\n"
+            "    x = x.detach()\n"
+            "    n = x.numel()\n"
+            "    cols = []\n"
+            "    for j in range(n):\n"
+            "        e = torch.tensor(np.eye(n)[j], dtype=torch.float64)\n"
+            "        with fwAD.dual_level():\n"
+            "            cols.append(fwAD.unpack_dual(f(fwAD.make_dual(x, e))).tangent)\n"
+            "    return torch.stack(cols, dim=1)\n"),
+        "compares m with n the wrong way round for tall": (
+            "def jacobian(f, x):\n"
+            "    x = x.detach()\n"
+            "    n = x.numel()\n"
+            "    leaf = x.clone().requires_grad_(True)\n"
+            "    y = f(leaf)\n"
+            "    m = y.numel()\n"
+            "    if m >= 1:\n"
+            "        basis = torch.eye(m, dtype=y.dtype)\n"
+            "        return torch.stack([torch.autograd.grad(y, leaf, basis[i],\n"
+            "                            retain_graph=True)[0] for i in range(m)])\n"
+            "    return None\n"),
+        "one backward pass with a ones cotangent": (
+            "def jacobian(f, x):\n"
+            "    leaf = x.detach().clone().requires_grad_(True)\n"
+            "    y = f(leaf)\n"
+            "    y.backward(torch.ones(y.numel(), dtype=torch.float64))\n"
+            "    return torch.stack([leaf.grad] * y.numel())\n"),
     },
     "nb07.tape_size": {
         "counts paths, not distinct nodes": (
@@ -115,5 +208,43 @@ WRONG = {
             "        size += 1\n"
             "        node = node.next_functions[0][0] if node.next_functions else None\n"
             "    return size\n"),
+        "crashes or counts None under no_grad": (
+            "def tape_size(y):\n"
+            "    seen, todo = set(), [y.grad_fn]\n"
+            "    while todo:\n"
+            "        node = todo.pop()\n"
+            "        if node in seen:\n"
+            "            continue\n"
+            "        seen.add(node)\n"
+            "        for nxt, _ in getattr(node, 'next_functions', ()):\n"
+            "            if nxt is not None:\n"
+            "                todo.append(nxt)\n"
+            "    return len(seen)\n"),
+        "marks nodes seen when popped, counts when pushed": (
+            "def tape_size(y):\n"
+            "    if y.grad_fn is None:\n"
+            "        return 0\n"
+            "    seen, todo, count = set(), [y.grad_fn], 0\n"
+            "    while todo:\n"
+            "        node = todo.pop()\n"
+            "        count += 1\n"
+            "        seen.add(node)\n"
+            "        for nxt, _ in node.next_functions:\n"
+            "            if nxt is not None and nxt not in seen:\n"
+            "                todo.append(nxt)\n"
+            "    return count\n"),
+        "counts the edges": (
+            "def tape_size(y):\n"
+            "    if y.grad_fn is None:\n"
+            "        return 0\n"
+            "    seen, todo, edges = {y.grad_fn}, [y.grad_fn], 0\n"
+            "    while todo:\n"
+            "        for nxt, _ in todo.pop().next_functions:\n"
+            "            if nxt is not None:\n"
+            "                edges += 1\n"
+            "                if nxt not in seen:\n"
+            "                    seen.add(nxt)\n"
+            "                    todo.append(nxt)\n"
+            "    return edges\n"),
     },
 }

@@ -1,0 +1,123 @@
+"""Alternative correct answers to lesson 7's exercises."""
+
+RIGHT = {
+    "nb07.gradient_costs": {
+        "detach for the copy, list of basis rows": (
+            "def gradient_costs(f, x):\n"
+            "    leaf = x.detach().requires_grad_(True)\n"
+            "    basis = list(torch.eye(x.numel(), dtype=torch.float64))\n"
+            "    with count_ops() as c:\n"
+            "        f(x)\n"
+            "    costs = {'f': c.forward}\n"
+            "    with count_ops() as c:\n"
+            "        y = f(leaf)\n"
+            "        y.backward()\n"
+            "    costs['reverse'] = c.forward + c.backward\n"
+            "    total = 0\n"
+            "    for e in basis:\n"
+            "        with count_ops() as c, fwAD.dual_level():\n"
+            "            f(fwAD.make_dual(x, e))\n"
+            "        total += c.forward + c.jvp\n"
+            "    costs['forward'] = total\n"
+            "    return costs\n"),
+        "a fresh tensor for the copy, numpy basis": (
+            "def gradient_costs(f, x):\n"
+            "    n = x.numel()\n"
+            "    leaf = torch.tensor(x.numpy(), dtype=torch.float64, requires_grad=True)\n"
+            "    es = [torch.tensor(row, dtype=torch.float64) for row in np.eye(n)]\n"
+            "    with count_ops() as c0:\n"
+            "        f(x)\n"
+            "    with count_ops() as c1:\n"
+            "        f(leaf).backward()\n"
+            "    with count_ops() as c2:\n"
+            "        for e in es:\n"
+            "            with fwAD.dual_level():\n"
+            "                out = f(fwAD.make_dual(x, e))\n"
+            "                fwAD.unpack_dual(out)\n"
+            "    return dict(f=c0.forward, reverse=c1.forward + c1.backward,\n"
+            "                forward=c2.forward + c2.jvp)\n"),
+    },
+    "nb07.jacobian": {
+        "backward with grads zeroed, forward columns transposed": (
+            "def jacobian(f, x):\n"
+            "    leaf = x.detach().clone().requires_grad_(True)\n"
+            "    y = f(leaf)\n"
+            "    m, n = y.numel(), x.numel()\n"
+            "    if m < n:\n"
+            "        rows = []\n"
+            "        for i in range(m):\n"
+            "            leaf.grad = None\n"
+            "            u = torch.tensor(np.eye(m)[i], dtype=torch.float64)\n"
+            "            y.backward(u, retain_graph=True)\n"
+            "            rows.append(leaf.grad.clone())\n"
+            "        return torch.stack(rows)\n"
+            "    cols = []\n"
+            "    for j in range(n):\n"
+            "        v = torch.tensor(np.eye(n)[j], dtype=torch.float64)\n"
+            "        with fwAD.dual_level():\n"
+            "            cols.append(fwAD.unpack_dual(f(fwAD.make_dual(x.detach(), v))).tangent)\n"
+            "    return torch.stack(cols).T\n"),
+        "numpy arrays, m == n by forward mode": (
+            "def jacobian(f, x):\n"
+            "    x = x.detach()\n"
+            "    n = x.numel()\n"
+            "    leaf = x.clone().requires_grad_(True)\n"
+            "    y = f(leaf)\n"
+            "    m = y.numel()\n"
+            "    J = np.zeros((m, n))\n"
+            "    if m < n:\n"
+            "        for i in range(m):\n"
+            "            e = torch.zeros(m, dtype=torch.float64)\n"
+            "            e.data[i] = 1.0\n"
+            "            (g,) = torch.autograd.grad(y, leaf, e, retain_graph=True)\n"
+            "            J[i] = g.numpy()\n"
+            "    else:\n"
+            "        for j in range(n):\n"
+            "            e = torch.zeros(n, dtype=torch.float64)\n"
+            "            e.data[j] = 1.0\n"
+            "            with fwAD.dual_level():\n"
+            "                J[:, j] = fwAD.unpack_dual(f(fwAD.make_dual(x, e))).tangent.numpy()\n"
+            "    return J\n"),
+    },
+    "nb07.tape_size": {
+        "a set of id()s": (
+            "def tape_size(y):\n"
+            "    seen = set()\n"
+            "    todo = [y.grad_fn]\n"
+            "    while todo:\n"
+            "        node = todo.pop()\n"
+            "        if node is None or id(node) in seen:\n"
+            "            continue\n"
+            "        seen.add(id(node))\n"
+            "        todo.extend(nxt for nxt, _ in node.next_functions)\n"
+            "    return len(seen)\n"),
+        "recursive, a set of nodes": (
+            "def tape_size(y):\n"
+            "    nodes = set()\n"
+            "\n"
+            "    def visit(node):\n"
+            "        if node is None or node in nodes:\n"
+            "            return\n"
+            "        nodes.add(node)\n"
+            "        for child, _ in node.next_functions:\n"
+            "            visit(child)\n"
+            "\n"
+            "    visit(y.grad_fn)\n"
+            "    return len(nodes)\n"),
+        "breadth first with a deque": (
+            "from collections import deque\n"
+            "\n"
+            "\n"
+            "def tape_size(y):\n"
+            "    if y.grad_fn is None:\n"
+            "        return 0\n"
+            "    seen = {y.grad_fn}\n"
+            "    queue = deque([y.grad_fn])\n"
+            "    while queue:\n"
+            "        for nxt, _ in queue.popleft().next_functions:\n"
+            "            if nxt is not None and nxt not in seen:\n"
+            "                seen.add(nxt)\n"
+            "                queue.append(nxt)\n"
+            "    return len(seen)\n"),
+    },
+}
