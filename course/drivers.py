@@ -451,10 +451,13 @@ def nb08_sgd_step(namespace: dict, arrays: list, lr: float):
     params = _tensors(*[np.asarray(a, dtype=np.float64) for a in arrays], requires_grad=True)
     loss = sum((p.sin() * p).sum() for p in params)
     loss.backward()
+    originals = list(params)  # the step must update THESE tensors in place
     namespace["sgd_step"](params, lr)
-    return {"params": [p.detach() for p in params],
-            "grads": [_zeros_if_none(p) for p in params],
-            "leaves": all(p.is_leaf and p.requires_grad for p in params)}
+    same = len(params) == len(originals) and all(
+        p is q for p, q in zip(params, originals, strict=False))
+    return {"params": [p.detach() for p in originals],
+            "grads": [_zeros_if_none(p) for p in originals],
+            "leaves": same and all(p.is_leaf and p.requires_grad for p in originals)}
 
 
 @driver
@@ -526,7 +529,19 @@ def nb05_local_rule(namespace: dict, op: str, x: float, y: float, g: float, same
     b = (a if same else S(y)) if arity == 2 else y
     out = apply(a, b)
     out.grad = g
-    out._backward()  # one step: this operation's rule alone
+    # This operation's rules alone: the nodes between out and its inputs, out first (one
+    # node for a primitive, a few for compositions such as a - b = a + (-b)).
+    order, seen = [], {id(a), id(b)}
+
+    def visit(v):
+        if id(v) not in seen:
+            seen.add(id(v))
+            for p in getattr(v, "_prev", ()):
+                visit(p)
+            order.append(v)
+    visit(out)
+    for v in reversed(order):
+        v._backward()
     return [out.data, a.grad] + ([b.grad] if arity == 2 else [])
 
 

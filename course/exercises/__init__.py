@@ -90,6 +90,9 @@ class Exercise:
     # Answers in float32 (PyTorch's default dtype) are accepted and judged at float32
     # precision unless the statement demands float64 (then False).
     float32: bool = True
+    # atol is relative to the size of the answer (its largest entry): for exact methods
+    # whose answers scale over many orders of magnitude from case to case.
+    scaled_atol: bool = False
     # How a case reads as code a student can paste (``show(args) -> str``), when the
     # default (the call with its arguments written out in full) does not say it well.
     show: Callable | None = None
@@ -198,7 +201,7 @@ def judge(ex: Exercise, args: list, received, *, status: str = "ok", error: str 
         except Exception as exc:  # noqa: BLE001 (a malformed answer is simply not right)
             problem = f"the answer cannot be used ({type(exc).__name__}: {exc})"
     else:
-        problem = difference(want, received, ex.rtol, ex.atol, ex.float32)
+        problem = difference(want, received, ex.rtol, ex.atol, ex.float32, ex.scaled_atol)
     if problem is None:
         return Verdict(True, "pass")
     hint = ex.hint
@@ -207,7 +210,8 @@ def judge(ex: Exercise, args: list, received, *, status: str = "ok", error: str 
             typical = drivers.encode(wrong(*[drivers.decode(a) for a in args]))
         except Exception:  # noqa: BLE001 (a diagnosis that fails just does not apply)
             continue
-        if difference(typical, received, ex.rtol, ex.atol, ex.float32) is None:
+        if difference(typical, received, ex.rtol, ex.atol, ex.float32,
+                      ex.scaled_atol) is None:
             hint = mistake_hint
             break
     lines = [f"{call} gives the wrong answer: {problem}.", shown,
@@ -238,14 +242,16 @@ def _low(x) -> bool:
     return isinstance(x, dict) and set(x) == {drivers.LOW_PRECISION}
 
 
-def difference(want, got, rtol: float, atol: float, float32: bool = True) -> str | None:
+def difference(want, got, rtol: float, atol: float, float32: bool = True,
+               scaled_atol: bool = False) -> str | None:
     """None when ``got`` matches ``want``; otherwise a short reason (with the size of
-    the difference).  A float32 ``got`` is judged at float32 precision if ``float32``."""
+    the difference).  A float32 ``got`` is judged at float32 precision if ``float32``;
+    ``scaled_atol``: ``atol`` is relative to the largest entry of ``want``."""
     if isinstance(want, dict):
         if not isinstance(got, dict) or set(got) != set(want):
             return "expected a dict with keys " + ", ".join(sorted(want))
         for k in want:
-            reason = difference(want[k], got[k], rtol, atol, float32)
+            reason = difference(want[k], got[k], rtol, atol, float32, scaled_atol)
             if reason:
                 return f"{k}: {reason}"
         return None
@@ -263,7 +269,7 @@ def difference(want, got, rtol: float, atol: float, float32: bool = True) -> str
         if not isinstance(got, list) or len(got) != len(want):
             return f"expected {len(want)} results"
         for i, (a, b) in enumerate(zip(want, got, strict=True)):
-            reason = difference(a, b, rtol, atol, float32)
+            reason = difference(a, b, rtol, atol, float32, scaled_atol)
             if reason:
                 return f"result {i + 1}: {reason}"
         return None
@@ -282,8 +288,10 @@ def difference(want, got, rtol: float, atol: float, float32: bool = True) -> str
         return "non-finite values (nan or inf) where they should not be"
     if not np.array_equal(w[~finite], g[~finite]):
         return "infinities of the wrong sign"
+    scale = float(np.max(np.abs(w[finite]), initial=0.0))
+    if scaled_atol:
+        atol *= scale
     if low and (rtol or atol):
-        scale = float(np.max(np.abs(w[finite]), initial=0.0))
         rtol, atol = max(rtol, FLOAT32_RTOL), max(atol, FLOAT32_ATOL * max(scale, 1.0))
     wf, gf = w[finite], g[finite]
     err = np.abs(wf - gf)

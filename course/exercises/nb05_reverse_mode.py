@@ -14,7 +14,9 @@ from . import exercise, f
 
 _BINARY = ["add", "sub", "mul", "div"]
 _UNARY = ["pow", "neg", "exp", "log", "tanh", "relu"]
-_RULES = ["add", "mul", "pow", "exp", "log", "tanh", "relu"]  # the rules students write
+# Every operation of drivers.NB05_OPS: the primitives students write rules for, and the
+# compositions (sub, div, neg, a + 2, 2 * a) whose gradients come from those rules.
+_RULES = list(drivers.NB05_OPS)
 _EXPONENTS = [2, 3, -1, -2, 0.5, 1.5]
 
 
@@ -90,20 +92,63 @@ def _overwriting(op: str, x: float, y: float, g: float, same: bool) -> list[floa
     return [_rule_reference(op, x, y, g, same)[0], last, last]
 
 
+def _tanh_of_input(op: str, x: float, y: float, g: float, same: bool) -> list[float]:
+    """tanh's rule written 1 - x**2 (the input) instead of 1 - tanh(x)**2 (the output)."""
+    if op != "tanh":
+        return [math.nan]
+    return [math.tanh(x), (1 - x * x) * g]
+
+
+def _unswapped_mul(op: str, x: float, y: float, g: float, same: bool) -> list[float]:
+    """a * b's rule with each input's own value: a.grad += a.data * g."""
+    if op != "mul" or same:
+        return [math.nan]
+    return [x * y, x * g, y * g]
+
+
+def _pow_k_x_k(op: str, x: float, y: float, g: float, same: bool) -> list[float]:
+    """The power rule written k * x**k instead of k * x**(k - 1)."""
+    if op != "pow":
+        return [math.nan]
+    return [x**y, y * x**y * g]
+
+
+# Policy: the visible cases cover every operation once, and a + a, a - a, a * a, a / a
+# (one Scalar used as both inputs), so that each rule, and += in the binary ones, is
+# checked visibly; the random ones add other numbers.  The rules are exact: rtol 1e-9.
+_VISIBLE = ([[_value(op), f(x), f(y), f(g), _value(False)] for op, x, y, g in [
+    ("add", 0.8, -1.7, 1.3), ("sub", 1.1, 0.6, -0.9), ("mul", 1.7, -0.6, 0.8),
+    ("div", 1.3, -1.9, 1.1), ("addc", -0.7, 2.5, 1.6), ("rmulc", 1.4, -1.5, 0.6),
+    ("pow", 1.6, 3.0, 0.7), ("neg", 0.9, 0.0, 1.2), ("exp", 0.6, 0.0, -1.4),
+    ("log", 1.8, 0.0, 0.9), ("tanh", 0.7, 0.0, 1.5), ("relu", 1.2, 0.0, -0.8),
+    ("relu", -0.9, 0.0, 1.1)]]
+    + [[_value(op), f(x), f(x), f(g), _value(True)] for op, x, g in [
+        ("add", 1.3, 0.6), ("sub", -0.4, 1.7), ("mul", 1.9, -0.5), ("div", 0.8, 1.2)]])
+
+
 _EDGES = [[_value("add"), f(1.5), f(1.5), f(1.0), _value(True)],  # the `a + a` bug
           [_value("mul"), f(-1.2), f(-1.2), f(0.7), _value(True)],
           [_value("relu"), f(-0.8), f(0.0), f(2.0), _value(False)],
-          [_value("pow"), f(2.0), f(0.5), f(1.0), _value(False)]]
+          [_value("pow"), f(2.0), f(0.5), f(1.0), _value(False)],
+          [_value("sub"), f(0.9), f(0.9), f(1.4), _value(True)],
+          [_value("div"), f(-1.5), f(-1.5), f(0.3), _value(True)],
+          [_value("tanh"), f(-1.1), f(0.0), f(0.6), _value(False)],
+          [_value("pow"), f(-1.4), f(-2.0), f(1.2), _value(False)]]
 
 exercise(
     id="nb05.Scalar", name="Scalar", points=4, by_hand=True, driver="nb05_local_rule",
     signature="Scalar: one operation's _backward", sample=_rule_case,
-    reference=_rule_reference, rtol=1e-9, atol=1e-12, visible=6, hidden=40,
-    edge_cases=_EDGES,
+    reference=_rule_reference, rtol=1e-9, atol=1e-12, visible=2, hidden=40,
+    visible_cases=_VISIBLE, edge_cases=_EDGES,
     hint="each rule adds (+=) local derivative times out.grad to each input's grad.",
     mistakes=[
         ("when both inputs are the same Scalar (a + a, a * a), the rule runs for both and "
          "the two contributions must add up: use +=, not =.", _overwriting),
+        ("tanh's derivative is 1 - tanh(x)**2: use the output (out.data), not the input.",
+         _tanh_of_input),
+        ("in a * b, a's local derivative is b (and b's is a): the rule swaps the inputs.",
+         _unswapped_mul),
+        ("the power rule is d(x**k)/dx = k * x**(k - 1).", _pow_k_x_k),
     ],
 )
 

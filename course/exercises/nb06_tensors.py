@@ -22,7 +22,9 @@ def _value(x) -> dict:
 # 6.1 matmul ------------------------------------------------------------------------------
 
 def _matmul_case(rng: np.random.Generator) -> list:
-    n, k, m = (int(s) for s in rng.integers(1, 6, 3))
+    # Three different sizes: with a square B (k == m) or A (n == k), g @ B.T and other
+    # transposed products have the right shape and the mistakes could not be told apart.
+    n, k, m = (int(s) for s in rng.choice(np.arange(1, 7), 3, replace=False))
     return [arr(rng.normal(size=(n, m))), arr(rng.normal(size=(n, k))),
             arr(rng.normal(size=(k, m)))]
 
@@ -36,7 +38,12 @@ def _matmul_reference(g, A, B):
 exercise(
     id="nb06.matmul_vjp", name="matmul_vjp", points=2, by_hand=True,
     signature="matmul_vjp(g, A, B)", sample=_matmul_case, reference=_matmul_reference,
-    rtol=1e-9, edge_cases=[[arr([[2.0]]), arr([[3.0]]), arr([[-1.0]])],
+    rtol=1e-9, visible=1,
+    visible_cases=[[arr(np.arange(8.0).reshape(2, 4) / 4 - 1),
+                    arr(np.arange(6.0).reshape(2, 3) / 3 - 0.7),
+                    arr(np.arange(12.0).reshape(3, 4)[::-1] / 6 - 1)],
+                   [arr([[1.5, -0.5]]), arr([[0.3]]), arr([[2.0, -1.0]])]],
+    edge_cases=[[arr([[2.0]]), arr([[3.0]]), arr([[-1.0]])],
                            [arr(np.ones((1, 4))), arr(np.arange(3.0).reshape(1, 3)),
                             arr(np.arange(12.0).reshape(3, 4))]],
     hint="dimension analysis: the gradient of A has A's shape (n, k), and the only product "

@@ -50,16 +50,27 @@ def _hvp_reference(name: str, x: minigrad.Tensor, v: minigrad.Tensor) -> dict:
     return {"hvp": hvp(TEST_FUNCTIONS[name], x.detach(), v.detach())[1], "cheap": True}
 
 
-def _hvp_case(rng: np.random.Generator) -> list:
+def _hvp_case(rng: np.random.Generator, size: float = 1.0) -> list:
     n = int(rng.integers(12, 40))
     return [{"value": str(rng.choice(FUNCTIONS))}, tensor(rng.uniform(-1.2, 1.2, n)),
-            tensor(rng.normal(size=n))]
+            tensor(size * rng.normal(size=n))]
+
+
+# H v is linear in v, exactly: so is an answer by autodiff, at any length of v.  A finite
+# difference of gradients, (g(x + h v) - g(x - h v)) / 2h with a fixed h, is not: for a
+# long v its truncation error (h |v|)^2 is large, for a short one its rounding error
+# eps |g| / (h |v|).  Cases with |v| about 1e3 and 1e-6 (visible and hidden) tell them
+# apart; the tolerance is relative to the largest entry (answers span 12 orders).
+_rng = np.random.default_rng(909)
+_VISIBLE_HVP = [_hvp_case(_rng, 1e3), _hvp_case(_rng, 1e-6)]
 
 
 exercise(
     id="nb09.hvp", name="hvp", points=3, driver="nb09_hvp", signature="hvp(f, x, v)",
-    sample=_hvp_case, reference=_hvp_reference, rtol=1e-8, atol=1e-10,
-    edge_cases=[[{"value": "t_rosenbrock"}, tensor([1.0] * 12), tensor([1.0] + [0.0] * 11)]],
+    sample=_hvp_case, reference=_hvp_reference, rtol=1e-9, atol=1e-10, scaled_atol=True,
+    visible_cases=_VISIBLE_HVP,
+    edge_cases=[[{"value": "t_rosenbrock"}, tensor([1.0] * 12), tensor([1.0] + [0.0] * 11)],
+                _hvp_case(_rng, 3e3), _hvp_case(_rng, 3e-7)],
     hint="g = grad(f(x), x, create_graph=True); then H v = grad(g @ v, x): two backward "
          "passes, never the n x n Hessian.",
     mistakes=[

@@ -32,6 +32,16 @@ WRONG = {
         "pow rule uses k * x**k": _scalar_with(
             "self.grad += k * self.data ** (k - 1) * out.grad",
             "self.grad += k * self.data**k * out.grad"),
+        "tanh rule from the input (1 - x**2)": _scalar_with(
+            "self.grad += (1 - out.data**2) * out.grad",
+            "self.grad += (1 - self.data**2) * out.grad"),
+        "mul rule assigns (a * a bug)": _scalar_with(
+            "            self.grad += other.data * out.grad\n"
+            "            other.grad += self.data * out.grad",
+            "            self.grad = other.data * out.grad\n"
+            "            other.grad = self.data * out.grad"),
+        "relu rule passes the gradient everywhere": _scalar_with(
+            "self.grad += (self.data > 0) * out.grad", "self.grad += out.grad"),
         "log rule multiplies by x": _scalar_with(
             "self.grad += out.grad / self.data", "self.grad += out.grad * self.data"),
     },

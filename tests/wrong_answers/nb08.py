@@ -68,6 +68,20 @@ WRONG = {
             "        for p in params:\n"
             "            p += lr * p.grad\n"
             "            p.grad.zero_()\n"),
+        "replaces the list's items with new leaves": (
+            "def sgd_step(params, lr):\n"
+            "    params[:] = [(p - lr * p.grad).detach().requires_grad_() for p in params]\n"),
+        "returns a new list of parameters": (
+            "def sgd_step(params, lr):\n"
+            "    with torch.no_grad():\n"
+            "        new = [(p - lr * p.grad).requires_grad_() for p in params]\n"
+            "    for p in params:\n"
+            "        p.grad.zero_()\n"
+            "    return new\n"),
+        "assigns new tensors by index": (
+            "def sgd_step(params, lr):\n"
+            "    for i, p in enumerate(params):\n"
+            "        params[i] = (p.detach() - lr * p.grad).requires_grad_(True)\n"),
     },
     "nb08.train": {
         "forgets zero_grad": (

@@ -74,3 +74,38 @@ WRONG = {
             "    return x.detach().numpy() - H.numpy() @ g.numpy()\n"),
     },
 }
+
+_FD_HVP = (
+    "def hvp(f, x, v, h={h}):\n"
+    "    def g(z):\n"
+    "        z = z.detach().requires_grad_(True)\n"
+    "        return torch.autograd.grad(f(z), z)[0]\n"
+    "    return (g(x + h * v) - g(x - h * v)) / (2 * h)\n")
+WRONG["nb09.hvp"].update({
+    "central difference of the gradient, h = 1e-5": _FD_HVP.format(h="1e-5"),
+    "central difference of the gradient, h = 1e-3": _FD_HVP.format(h="1e-3"),
+    "central difference of the gradient, h = 1e-7": _FD_HVP.format(h="1e-7"),
+    "forward difference of the gradient": (
+        "def hvp(f, x, v, h=1e-6):\n"
+        "    def g(z):\n"
+        "        z = z.detach().requires_grad_(True)\n"
+        "        return torch.autograd.grad(f(z), z)[0]\n"
+        "    return (g(x + h * v) - g(x)) / h\n"),
+})
+WRONG["nb09.nth_derivative"].update({
+    "off by one the other way (range(n - 1))": (
+        "def nth_derivative(f, x, n):\n"
+        "    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)\n"
+        "    y = f(t)\n"
+        "    for _ in range(max(n - 1, 0)):\n"
+        "        (y,) = torch.autograd.grad(y, t, create_graph=True)\n"
+        "    return y.item()\n"),
+    "differentiates the first derivative each time (not the last)": (
+        "def nth_derivative(f, x, n):\n"
+        "    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)\n"
+        "    y = f(t)\n"
+        "    if n == 0:\n"
+        "        return y.item()\n"
+        "    (d,) = torch.autograd.grad(y, t, create_graph=True)\n"
+        "    return (d * n).item()\n"),
+})
