@@ -39,16 +39,39 @@ _EVERY_OP = [
     [_value("2 - x * x.cos() + (1 + x).sin() - (-x) * 0.5"), f(0.4)],
     [_value("x.sum() * 2 if x > 1 else -x"), f(1.5)],
     [_value("x.sum() * 2 if x > 1 else -x"), f(0.5)],
+    [_value("x ** 2 if x <= 1 else 3 - x"), f(1.0)],
+    [_value("x ** 2 if x >= 1 else 3 - x"), f(0.99)],
     [_value("1 / (x * x + 1) if x < 0 else x ** 3"), f(-0.8)],
     [_value("5 * (x + 2) ** 2"), f(1.0)],
     [_value("(2 * x).sin() + (x * x).cos() + (0.5 * x).exp() + (x * x).log() + (3 * x).sqrt() "
             "+ (x / 2).tanh() + (x * x).sum()"), f(1.3)],
 ]
 
+#: Visible: one program per operation the statement names (policy 5), each at a point
+#: where a wrong rule shows, so that a wrong __rsub__, tanh' or comparison fails visibly.
+_ONE_PER_OP = [
+    [_value("x + 2.5"), f(0.7)], [_value("2.5 + x"), f(0.7)],
+    [_value("x - 2.5"), f(0.7)], [_value("2.5 - x"), f(0.7)],
+    [_value("x * 3.0"), f(0.7)], [_value("3.0 * x * x"), f(0.7)],
+    [_value("x / 3.0"), f(0.7)], [_value("3.0 / x"), f(0.7)], [_value("(x * x) / (x + 1)"), f(0.7)],
+    [_value("-x * x"), f(0.7)], [_value("(2 * x) ** 3"), f(1.3)],
+    [_value("(2 * x).sin()"), f(0.9)], [_value("(2 * x).cos()"), f(0.9)],
+    [_value("(2 * x).exp()"), f(0.9)],
+    [_value("(2 * x).log()"), f(1.9)], [_value("(2 * x).sqrt()"), f(1.9)],
+    [_value("(2 * x).tanh()"), f(0.9)],
+    [_value("(x * x).sum()"), f(0.9)],
+    [_value("x * x if x < 1 else -x"), f(0.6)], [_value("x * x if x < 1 else -x"), f(1.6)],
+    [_value("x * x if x > 1 else -x"), f(0.6)], [_value("x * x if x > 1 else -x"), f(1.6)],
+    [_value("x * x if x <= 1 else -x"), f(0.6)], [_value("x * x if x <= 1 else -x"), f(1.6)],
+    [_value("x * x if x >= 1 else -x"), f(0.6)], [_value("x * x if x >= 1 else -x"), f(1.6)],
+    [_value("(x + x.sin()).exp() / (1 + x ** 2)"), f(-0.4)],
+]
+
 exercise(
     id="nb04.Dual", name="Dual", points=4, by_hand=True, driver="nb04_dual",
     signature="Dual(x, 1.0) through a program", sample=_program_case,
-    reference=_derivative, rtol=1e-9, atol=1e-12, visible=4, hidden=40,
+    reference=_derivative, rtol=1e-9, atol=1e-12, visible=2, hidden=40,
+    visible_cases=_ONE_PER_OP,
     edge_cases=_EVERY_OP,
     hint="every operation returns a new Dual: the primal as usual, the tangent by the "
          "derivative rule (product rule for *, quotient rule for /, chain rule for sin, "
@@ -122,9 +145,16 @@ exercise(
                 [f(1.0), {"int": 3}]],
     hint="start at t = (1 + x) / 2 and repeat n times t = (t + x / t) / 2, using only "
          "arithmetic (no math.sqrt), so that the same loop runs on floats and on Duals.",
+    # Starting from x with n updates gives exactly the iterate of starting from (1 + x) / 2
+    # with n - 1 updates ((x + x / x) / 2 = (1 + x) / 2), so the two mistakes give the same
+    # answer for n >= 1 and the hint names both; for n = 0 only the start is wrong.
     mistakes=[
-        ("start from t = (1 + x) / 2, not from x.",
+        ("one update short: either you start from t = x (whose first update is just "
+         "(1 + x) / 2) or your loop runs n - 1 times; start at t = (1 + x) / 2 and update "
+         "exactly n times (n = 0 returns (1 + x) / 2).",
          lambda x, n: _babylonian_from_x(x, n)),
+        ("one update too many: start at t = (1 + x) / 2 and update exactly n times "
+         "(range(n)).", lambda x, n: _babylonian(x, n + 1)),
     ],
 )
 
