@@ -28,6 +28,22 @@ WRONG = {
             "    v = w.detach().clone().requires_grad_(True)\n"
             "    ((X @ v - y) ** 2).mean().backward()\n"
             "    return v.grad\n"),
+        "range(k - 1) drops the last micro-batch": (
+            "def accumulated_grad(w, X, y, k):\n"
+            "    w.grad.zero_()\n"
+            "    size = X.shape[0] // k\n"
+            "    for j in range(k - 1):\n"
+            "        Xj, yj = X[j * size:(j + 1) * size], y[j * size:(j + 1) * size]\n"
+            "        (((Xj @ w - yj) ** 2).mean() / k).backward()\n"
+            "    return w.grad\n"),
+        "divides the micro-batch mean by its size": (
+            "def accumulated_grad(w, X, y, k):\n"
+            "    w.grad.zero_()\n"
+            "    size = X.shape[0] // k\n"
+            "    for j in range(k):\n"
+            "        Xj, yj = X[j * size:(j + 1) * size], y[j * size:(j + 1) * size]\n"
+            "        (((Xj @ w - yj) ** 2).mean() / size).backward()\n"
+            "    return w.grad\n"),
     },
     "nb08.grad_with_detach": {
         "no detach": (
@@ -44,6 +60,16 @@ WRONG = {
             "def grad_with_detach(x):\n"
             "    z = x * (x**2).detach() + (x**2).detach()\n"
             "    z.sum().backward()\n"
+            "    return x.grad\n"),
+        "detaches x in the first term instead of x^2": (
+            "def grad_with_detach(x):\n"
+            "    z = x.detach() * x**2 + x**2\n"
+            "    z.sum().backward()\n"
+            "    return x.grad\n"),
+        "mean instead of sum": (
+            "def grad_with_detach(x):\n"
+            "    z = x * (x**2).detach() + x**2\n"
+            "    z.mean().backward()\n"
             "    return x.grad\n"),
     },
     "nb08.sgd_step": {
@@ -115,6 +141,43 @@ WRONG = {
             "        if w.grad is not None:\n"
             "            w.grad.zero_()\n"
             "        loss.backward()\n"
+            "        with torch.no_grad():\n"
+            "            w -= lr * w.grad\n"
+            "    return losses\n"),
+        "off by one: steps - 1 updates": (
+            "def train(w, X, y, lr, steps):\n"
+            "    losses = []\n"
+            "    for _ in range(steps - 1):\n"
+            "        loss = ((X @ w - y) ** 2).mean()\n"
+            "        losses.append(loss.item())\n"
+            "        if w.grad is not None:\n"
+            "            w.grad.zero_()\n"
+            "        loss.backward()\n"
+            "        with torch.no_grad():\n"
+            "            w -= lr * w.grad\n"
+            "    return losses\n"),
+        "gradient ascent": (
+            "def train(w, X, y, lr, steps):\n"
+            "    losses = []\n"
+            "    for _ in range(steps):\n"
+            "        loss = ((X @ w - y) ** 2).mean()\n"
+            "        losses.append(loss.item())\n"
+            "        if w.grad is not None:\n"
+            "            w.grad.zero_()\n"
+            "        loss.backward()\n"
+            "        with torch.no_grad():\n"
+            "            w += lr * w.grad\n"
+            "    return losses\n"),
+        "zeroes the gradient after backward": (
+            "def train(w, X, y, lr, steps):\n"
+            "    losses = []\n"
+            "    for _ in range(steps):\n"
+            "        loss = ((X @ w - y) ** 2).mean()\n"
+            "        losses.append(loss.item())\n"
+            "        if w.grad is not None:\n"
+            "            w.grad.zero_()\n"
+            "        loss.backward()\n"
+            "        w.grad.zero_()\n"
             "        with torch.no_grad():\n"
             "            w -= lr * w.grad\n"
             "    return losses\n"),
