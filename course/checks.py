@@ -37,7 +37,8 @@ def check(exercise_id: str, namespace: dict | None = None, *, hidden: bool = Fal
         namespace = inspect.currentframe().f_back.f_globals
     todo = cases(ex, hidden=hidden)
     for args in todo:
-        rule = drivers.by_hand(namespace, keep_for(ex)) if ex.by_hand else contextlib.nullcontext()
+        rule = (drivers.by_hand(namespace, keep_for(ex), ex.name) if ex.by_hand
+                else contextlib.nullcontext())
         with rule:
             try:
                 received = drivers.call(namespace, ex.name, args, ex.driver)

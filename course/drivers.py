@@ -88,15 +88,28 @@ def _autodiff(value) -> bool:
     return name.split(".")[0] in AUTODIFF
 
 
+def _cell(value) -> str | None:
+    """The file (in a notebook: the cell) a function or class was defined in."""
+    code = getattr(value, "__code__", None)
+    if code is None and isinstance(value, type):
+        code = next((v.__code__ for v in vars(value).values() if hasattr(v, "__code__")), None)
+    return code.co_filename if code is not None else None
+
+
 class by_hand:  # noqa: N801 (used as a context manager, like contextlib's)
     """While a by-hand answer is checked in a namespace that has the autodiff libraries
     (the notebook's kernel, ``course check``): every name bound to one of them (or to a
     function or class of theirs) is a :class:`Refused` stand-in, and minigrad's backward
     pass and forward mode refuse.  ``keep``: names of earlier answers that are not by
-    hand (they may use minigrad): while one of them runs, the real names are back."""
+    hand (they may use minigrad): while one of them runs, the real names are back,
+    unless the answer ``answer`` redefines it in its own cell (then it is part of a
+    by-hand answer)."""
 
-    def __init__(self, namespace: dict, keep=()):
-        self.namespace, self.keep = namespace, [k for k in keep if k in namespace]
+    def __init__(self, namespace: dict, keep=(), answer: str | None = None):
+        home = _cell(namespace.get(answer)) if answer else None
+        self.namespace = namespace
+        self.keep = [k for k in keep
+                     if k in namespace and (home is None or _cell(namespace[k]) != home)]
         self.saved: dict = {}
         self.patched: list = []
 

@@ -128,7 +128,7 @@ def main() -> None:
                 value = drivers.call(namespace, probe["name"], probe["args"],
                                      probe.get("driver"))
             else:
-                with drivers.by_hand(namespace, keep):
+                with drivers.by_hand(namespace, keep, probe["name"]):
                     value = drivers.call(namespace, probe["name"], probe["args"],
                                          probe.get("driver"))
             text = json.dumps(value, allow_nan=True)

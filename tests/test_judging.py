@@ -158,3 +158,19 @@ def test_every_mistake_hint_can_fire_on_the_visible_cases(eid):
     silent = [hint for hint, wrong in ex.mistakes
               if wrong is None or not _mistake_fires(ex, hint, wrong)]
     assert silent == []
+
+
+def test_an_earlier_answer_redefined_in_the_by_hand_cell_is_by_hand_too():
+    namespace = {"torch": minigrad}
+    exec(compile("def helper(v):\n    return float(torch.tensor(v).sin())\n", "<cell 1>", "exec"),
+         namespace)
+    kept = namespace["helper"]
+    exec(compile("def answer(v):\n    return helper(v)\n", "<cell 2>", "exec"), namespace)
+    with drivers.by_hand(namespace, keep=["helper"], answer="answer"):
+        assert namespace["answer"](0.5) == pytest.approx(np.sin(0.5))  # its own cell: kept
+    exec(compile("def helper(v):\n    return float(torch.tensor(v).sin())\n\n"
+                 "def answer(v):\n    return helper(v)\n", "<cell 2>", "exec"), namespace)
+    assert namespace["helper"] is not kept
+    with drivers.by_hand(namespace, keep=["helper"], answer="answer"), \
+            pytest.raises(RuntimeError, match="by hand"):
+        namespace["answer"](0.5)
