@@ -31,9 +31,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from course.exercises import INSTRUCTOR_SEED  # noqa: E402
 from grading import pipeline, sample_class  # noqa: E402
 from grading.course_dir import Course, lessons  # noqa: E402
+from grading.exercises import INSTRUCTOR_SEED  # noqa: E402
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}

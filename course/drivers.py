@@ -243,7 +243,7 @@ def decode(arg: dict):
 
 
 #: How a float32 (or lower precision) array is marked in encoded answers: it is judged
-#: at float32 precision (``course.exercises.difference``).
+#: at float32 precision (``course.judging.difference``).
 LOW_PRECISION = "__float32__"
 
 
@@ -709,7 +709,7 @@ def nb06_jacobian_rev(namespace: dict, f: Callable, x):
 
 # Drivers: nb02-nb04 ----------------------------------------------------------------------
 # nb02: functions of a NumPy array of any shape (scalar-valued), for numerical gradients
-# and directional derivatives.  course/exercises/nb02_gradients.py holds their minigrad
+# and directional derivatives.  grading/exercises/nb02_gradients.py holds their minigrad
 # twins, which give the reference gradients.
 TEST_FUNCTIONS.update({
     "sum_sin_sq": lambda X: float(np.sum(np.sin(X) ** 2)),
@@ -747,7 +747,7 @@ def nb02_directional(namespace: dict, f: Callable, x: np.ndarray, v: np.ndarray)
 
 # nb04: programs written with operators and the methods sin, cos, exp, log, sqrt, tanh
 # and sum only, as text, so that one program runs on a student's Dual numbers (here, with
-# NumPy only) and on minigrad tensors (the reference, in course/exercises).
+# NumPy only) and on minigrad tensors (the reference, in grading/exercises).
 def evaluate(program: str, x):
     """The value of ``program`` (an expression in ``x``) at ``x``."""
     return eval(program, {"__builtins__": {}}, {"x": x})  # noqa: S307 (our own programs)
@@ -811,8 +811,9 @@ def nb04_jvp(namespace: dict, program: str, x: np.ndarray, v: np.ndarray):
 def nb04_babylonian(namespace: dict, x: float, n: int):
     """babylonian(x, n) on a float, and on Dual(x, 1): the iterate and its derivative."""
     babylonian = _answer(namespace, "babylonian")
+    value = babylonian(x, n)  # first on a float: a stub says so before Dual is needed
     t = babylonian(_answer(namespace, "Dual")(x, 1.0), n)
-    return {"float": babylonian(x, n), "primal": t.primal, "tangent": t.tangent}
+    return {"float": value, "primal": t.primal, "tangent": t.tangent}
 
 
 @driver

@@ -6,6 +6,7 @@
     course feedback
     course export [--out DIR]
     course report
+    course kit --out DIR
     course check NOTEBOOK
     course lab [--port N] [--no-browser]
     course demo
@@ -62,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", parents=[common], help="grades as CSV")
     e.add_argument("--out", default=None, help="folder for grades.csv and exercises.csv")
     sub.add_parser("report", parents=[common], help="the instructor's report (PNG, HTML)")
+
+    kt = sub.add_parser("kit", parents=[common],
+                        help="the students' kit: one wheel with the released visible checks")
+    kt.add_argument("--out", required=True, help="folder to write the wheel into")
 
     k = sub.add_parser("check", parents=[common], help="a student's self-check of a notebook")
     k.add_argument("notebook")
@@ -174,6 +179,17 @@ def cmd_report(args) -> None:
     print(f"wrote {html_path} and {png_path}")
 
 
+def cmd_kit(args) -> None:
+    from . import kit
+
+    course = _course(args)
+    try:
+        wheel = kit.build(course.path("release"), Path(args.out))
+    except FileNotFoundError as exc:
+        raise CourseError(str(exc)) from None
+    print(f"wrote {wheel}: students install it with `pip install {wheel.name}`")
+
+
 def cmd_check(args) -> int:
     from . import selfcheck
 
@@ -206,7 +222,7 @@ def cmd_demo(args) -> int:
 
 COMMANDS = {"release": cmd_release, "collect": cmd_collect, "autograde": cmd_autograde,
             "feedback": cmd_feedback, "export": cmd_export, "report": cmd_report,
-            "check": cmd_check, "lab": cmd_lab, "demo": cmd_demo}
+            "kit": cmd_kit, "check": cmd_check, "lab": cmd_lab, "demo": cmd_demo}
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ Differences (edited locked cells, changed points, fake graded cells,
 duplicates) are flagged as tampering, and never change a score.
 
 The code runs in the sandbox (``sandbox.py``); each exercise's cases are sent
-to it as plain data and the answers judged here (``course.exercises``).
+to it as plain data and the answers judged here (``grading.exercises``).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from course import checks, drivers
-from course import exercises as ex_mod
+from course import drivers
+from grading import exercises as ex_mod
 
 from . import sandbox
 
@@ -238,7 +238,7 @@ def grade(spec: Spec, data: bytes, *, hidden: bool = True, seed: int | None = No
 
     def probes_of(eids) -> list[sandbox.Probe]:
         return [sandbox.Probe(f"{eid}#{k}", exercises[eid].name, args, exercises[eid].driver,
-                              group=eid, by_hand=(checks.keep_for(exercises[eid])
+                              group=eid, by_hand=(list(ex_mod.rule(exercises[eid]).keep)
                                                   if selfcheck and exercises[eid].by_hand
                                                   else None))
                 for eid in eids for k, args in enumerate(plan[eid])]

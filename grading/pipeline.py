@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.exercises import cell_id, exercise_id
+from grading.exercises import cell_id, exercise_id
 
 from . import judge, sandbox
 from .course_dir import Course, CourseError, lessons

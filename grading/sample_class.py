@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.exercises import cell_id, exercise_id
+from grading.exercises import cell_id, exercise_id
 
 from .course_dir import REPO, Course
 

@@ -11,7 +11,8 @@ one cell per ``# %%`` marker::
 
 and built into ``notebooks/nbNN/nbNN_topic.ipynb``: an nbgrader source
 notebook (solution and test cells with metadata, unique grade ids), executed
-so that its outputs are stored for ``pytest --nbval``.
+so that its outputs are stored for ``pytest --nbval``; and the lesson's visible
+cases as data (``course/visible/nbNN.json``), which its checks read.
 
 Usage: ``python notebooks/build.py [nb01 ...] [--no-execute]``
 """
@@ -54,7 +55,7 @@ def parse(text: str) -> list[tuple[str, str, str]]:
 
 def notebook(name: str, text: str) -> nbformat.NotebookNode:
     """The nbgrader source notebook for one lesson."""
-    from course.exercises import cell_id, get
+    from grading.exercises import cell_id, get
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
@@ -83,10 +84,26 @@ def notebook(name: str, text: str) -> nbformat.NotebookNode:
     return nb
 
 
+def write_visible(lesson: str, nb: nbformat.NotebookNode) -> Path:
+    """The lesson's visible cases as data (``course/visible/nbNN.json``), which the
+    notebook's checks read: computed here, by the instructor's side."""
+    from grading import kit
+    from grading.exercises import exercise_id
+
+    eids = [exercise_id(c.metadata["nbgrader"]["grade_id"]) for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade")]
+    target = HERE.parent / "course" / "visible" / f"{lesson}.json"
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(kit.lesson_data(eids))
+    partial.replace(target)
+    return target
+
+
 def build(name: str, execute: bool = True) -> Path:
     nb = notebook(name, (SRC / f"{name}.py").read_text())
     out = HERE / name.split("_")[0] / f"{name}.ipynb"
     out.parent.mkdir(exist_ok=True)
+    write_visible(name.split("_")[0], nb)
     if execute:
         NotebookClient(nb, timeout=120, kernel_name="python3",
                        resources={"metadata": {"path": str(out.parent)}}).execute()

@@ -29,8 +29,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import checks, exercises
-from grading import judge
+from course import checks
+from grading import exercises, judge
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {p.stem.split("_")[0]: p for p in sorted((ROOT / "notebooks").glob("nb*/nb*.ipynb"))}

@@ -12,8 +12,7 @@ import nbformat
 import pytest
 from nbgrader.preprocessors import ClearSolutions
 
-from course import exercises
-from grading import judge
+from grading import exercises, judge
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("nb*/nb*.ipynb"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course import drivers, exercises
+from course import drivers
+from grading import exercises
 from tests.test_answer_corpora import graded, kernel_check
 
 CENTRAL = ("def directional_derivative(f, x, v):\n"

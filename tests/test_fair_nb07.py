@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from course import drivers, exercises
+from course import drivers
+from grading import exercises
 
 IDS = ["nb07.gradient_costs", "nb07.jacobian", "nb07.tape_size"]
 
@@ -58,7 +59,7 @@ def test_jacobian_visible_cases_cover_wide_tall_one_row_one_column():
 
 
 def test_gradient_costs_visible_cases_use_every_test_function():
-    from course.exercises.nb07_cost import GRADIENT_FUNCTIONS
+    from grading.exercises.nb07_cost import GRADIENT_FUNCTIONS
 
     ex = exercises.get("nb07.gradient_costs")
     assert {c[0]["fn"] for c in exercises.cases(ex)} == set(GRADIENT_FUNCTIONS)

@@ -22,9 +22,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.exercises import cell_id
 from grading import pipeline, sandbox
 from grading.course_dir import REPO, Course
+from grading.exercises import cell_id
 
 NB = "nb01_derivatives"
 FULL = 10
@@ -107,9 +107,10 @@ def corpus(source) -> dict[str, tuple[Case, bytes]]:
         "ip.events.register('pre_run_cell', lambda *a: None)\n"), at=3),
         "nb01.central_difference", WRONG_CENTRAL))
     add(Case("patch-course-checks", FULL - 2), _answer(_cell(P(), (
-        "import course.checks, course.exercises\n"
+        "import course.checks, course.judging, grading.exercises\n"
         "course.checks.check = lambda *a, **k: None\n"
-        "course.exercises.difference = lambda *a, **k: None\n")),
+        "course.judging.difference = lambda *a, **k: None\n"
+        "grading.exercises.difference = lambda *a, **k: None\n")),
         "nb01.central_difference", WRONG_CENTRAL))
     add(Case("patch-minigrad-numpy-builtins", FULL - 2), _answer(_cell(P(), (
         "import builtins, numpy as np\n"
@@ -214,7 +215,8 @@ def corpus(source) -> dict[str, tuple[Case, bytes]]:
 
 
 def _hard_coded_visible() -> str:
-    from course import drivers, exercises
+    from course import drivers
+    from grading import exercises
 
     ex = exercises.get("nb01.central_difference")
     table = {}

@@ -1,4 +1,4 @@
-"""The judging policy (course/exercises/__init__.py), applied the same way everywhere:
+"""The judging policy (grading/exercises/__init__.py), applied the same way everywhere:
 precision, accepted forms, by-hand rules, magics, and messages a student can act on."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import minigrad
-from course import drivers, exercises
+from course import drivers
+from grading import exercises
 from tests.test_answer_corpora import graded, kernel_check
 
 CENTRAL = "nb01.central_difference"

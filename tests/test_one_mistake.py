@@ -11,8 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import exercises
-from grading import judge
+from grading import exercises, judge
 
 ROOT = Path(__file__).resolve().parents[1]
 

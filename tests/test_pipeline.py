@@ -25,14 +25,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.exercises import cell_id, exercise_id
 from grading import cli, pipeline, report, sample_class, sandbox
 from grading.course_dir import REPO, Course, lessons
+from grading.exercises import cell_id, exercise_id
 
 LESSONS = lessons()
 GRADED = list(LESSONS)[:1]  # the lessons whose sample class is graded end to end
 BIN = Path(sys.executable).parent
-FORBIDDEN = ["BEGIN HIDDEN TESTS", "hidden=True", "Traceback"]
+FORBIDDEN = ["BEGIN HIDDEN TESTS", "hidden=True", "check_hidden", "Traceback"]
 DUE = dt.datetime(2030, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
 
 

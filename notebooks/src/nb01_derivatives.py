@@ -67,7 +67,8 @@ def forward_difference(f, x, h):
 """forward_difference(f, x, h) agrees with the definition on random functions, points and steps."""
 check("nb01.forward_difference")
 ### BEGIN HIDDEN TESTS
-check("nb01.forward_difference", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb01.forward_difference")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -95,7 +96,8 @@ def central_difference(f, x, h):
 """central_difference(f, x, h) agrees with the definition on random functions, points and steps."""
 check("nb01.central_difference")
 ### BEGIN HIDDEN TESTS
-check("nb01.central_difference", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb01.central_difference")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -164,7 +166,8 @@ def partial_x(x, y):
 """partial_x(x, y) matches minigrad's derivative of y x^2 / (x^2 + y^2) at random points."""
 check("nb01.partial_x")
 ### BEGIN HIDDEN TESTS
-check("nb01.partial_x", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb01.partial_x")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -214,7 +217,8 @@ def directional_at_origin(v):
 """directional_at_origin(v) is the limit of f(t v) / t, for random directions v."""
 check("nb01.directional_at_origin")
 ### BEGIN HIDDEN TESTS
-check("nb01.directional_at_origin", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb01.directional_at_origin")
 ### END HIDDEN TESTS
 
 # %% [markdown]

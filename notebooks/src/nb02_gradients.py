@@ -157,7 +157,8 @@ def grad_quadratic(A, b, x):
 """grad_quadratic(A, b, x) matches minigrad's gradient for random non-symmetric A."""
 check("nb02.grad_quadratic")
 ### BEGIN HIDDEN TESTS
-check("nb02.grad_quadratic", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb02.grad_quadratic")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -199,7 +200,8 @@ def numerical_gradient(f, X, h=1e-6):
 """numerical_gradient(f, X) matches minigrad's gradient for random functions and shapes."""
 check("nb02.numerical_gradient")
 ### BEGIN HIDDEN TESTS
-check("nb02.numerical_gradient", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb02.numerical_gradient")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -252,7 +254,8 @@ def matrix_gradients(A, x, y):
 """matrix_gradients(A, x, y) matches the reference on random well-conditioned A."""
 check("nb02.matrix_gradients")
 ### BEGIN HIDDEN TESTS
-check("nb02.matrix_gradients", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb02.matrix_gradients")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -295,7 +298,8 @@ def directional_derivative(f, x, v, h=1e-6):
 """directional_derivative(f, x, v) equals minigrad's grad f(x) . v and calls f at most twice."""
 check("nb02.directional_derivative")
 ### BEGIN HIDDEN TESTS
-check("nb02.directional_derivative", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb02.directional_derivative")
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -61,7 +61,8 @@ def primal_trace(x1, x2):
 """primal_trace(x1, x2) matches the intermediates minigrad computes, at random points."""
 check("nb03.primal_trace")
 ### BEGIN HIDDEN TESTS
-check("nb03.primal_trace", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb03.primal_trace")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -127,7 +128,8 @@ def tangent_trace(x1, x2, dx1, dx2):
 """tangent_trace(x1, x2, dx1, dx2) matches minigrad's forward-mode tangents (forward_ad)."""
 check("nb03.tangent_trace")
 ### BEGIN HIDDEN TESTS
-check("nb03.tangent_trace", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb03.tangent_trace")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -187,7 +189,8 @@ def adjoint_trace(x1, x2):
 """adjoint_trace(x1, x2) matches the gradients minigrad's backward pass leaves on every node."""
 check("nb03.adjoint_trace")
 ### BEGIN HIDDEN TESTS
-check("nb03.adjoint_trace", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb03.adjoint_trace")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -336,7 +339,8 @@ def staged_backward(x, y):
 """staged_backward(x, y) matches minigrad's gradients of the staged function at random points."""
 check("nb03.staged_backward")
 ### BEGIN HIDDEN TESTS
-check("nb03.staged_backward", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb03.staged_backward")
 ### END HIDDEN TESTS
 
 # %% [markdown]

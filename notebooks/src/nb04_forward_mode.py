@@ -64,11 +64,11 @@ assert y.item() == 45.0 and x.grad.item() == 30.0
 # Write a class `Dual` with attributes `primal` and `tangent` (`Dual(a, b)` is $a + b\varepsilon$) that supports
 #
 # * `+`, `-`, `*`, `/` between duals, and with a plain number on either side (a number $c$ is the dual $c + 0\varepsilon$: you need `__radd__`, `__rsub__`, `__rmul__`, `__rtruediv__`), and unary `-`;
-# * `x ** k` for a constant number `k`;
+# * `x ** k` for a constant number `k` (any real `k`: `x ** 2`, `x ** 0.5`, `x ** -1`);
 # * the methods `sin`, `cos`, `exp`, `log`, `sqrt`, `tanh` and `sum` (as in `x.sin()`);
 # * the comparisons `<`, `>`, `<=`, `>=`, which compare primals (so that `if x > 1:` works).
 #
-# Use NumPy's functions (`np.sin`, ...), so that the same class works when the primal and tangent are arrays (section 4.2). Setting the class attribute `__array_ufunc__ = None` makes NumPy hand `array * dual` over to your `__rmul__` instead of looping over the array. The check runs random programs on `Dual(x, 1.0)` and compares the tangent with minigrad's derivative (minigrad's autograd is switched off while your code runs).
+# Use NumPy's functions (`np.sin`, ...), so that the same class works when the primal and tangent are arrays (section 4.2). Setting the class attribute `__array_ufunc__ = None` makes NumPy hand `array * dual` over to your `__rmul__` instead of looping over the array. The check runs programs (random ones, and one per operation above) on `Dual(x, 1.0)`, with `x` a number and with `x` a NumPy array (then the tangent `1.0` stands for a tangent of ones), and compares the primal and the tangent with minigrad's value and derivative (minigrad's autograd is switched off while your code runs).
 
 # %% [answer] nb04.Dual
 class Dual:
@@ -163,7 +163,8 @@ class Dual:
 """Dual(x, 1.0) through random programs gives minigrad's value and derivative."""
 check("nb04.Dual")
 ### BEGIN HIDDEN TESTS
-check("nb04.Dual", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb04.Dual")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -217,7 +218,8 @@ def jvp(f, x, v):
 """jvp(f, x, v) equals minigrad's J v (autograd.functional.jvp) and calls f once."""
 check("nb04.jvp")
 ### BEGIN HIDDEN TESTS
-check("nb04.jvp", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb04.jvp")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -252,7 +254,8 @@ def jacobian_fwd(f, x):
 """jacobian_fwd(f, x) equals minigrad's Jacobian and runs f once per input."""
 check("nb04.jacobian_fwd")
 ### BEGIN HIDDEN TESTS
-check("nb04.jacobian_fwd", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb04.jacobian_fwd")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -275,11 +278,11 @@ assert np.allclose(J_fwd, J) and np.allclose(J_ref.numpy(), J)
 #
 # ### Exercise 4.4 — the Babylonian square root
 #
-# Write `babylonian(x, n)` that returns $t_n$ (after `n` updates from $t_0$) with arithmetic only, no `math.sqrt`. The check runs it on floats and on `Dual(x, 1.0)`; the loop needs no change for duals.
+# Write `babylonian(x, n)` that returns $t_n$ (after exactly `n` updates from $t_0$, so `babylonian(x, 0)` is $t_0 = (1 + x)/2$) with arithmetic only, no `math.sqrt`. The check runs it on floats and on `Dual(x, 1.0)`; the loop needs no change for duals.
 
 # %% [answer] nb04.babylonian
 def babylonian(x, n):
-    """The n-th Babylonian iterate for sqrt(x), starting from (1 + x) / 2."""
+    """The n-th Babylonian iterate t_n for sqrt(x): n updates from t_0 = (1 + x) / 2."""
     ### BEGIN SOLUTION
     t = (1 + x) / 2
     for _ in range(n):
@@ -291,7 +294,8 @@ def babylonian(x, n):
 """babylonian(x, n) on Dual(x, 1) gives the iterate and the derivative of the unrolled loop."""
 check("nb04.babylonian")
 ### BEGIN HIDDEN TESTS
-check("nb04.babylonian", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb04.babylonian")
 ### END HIDDEN TESTS
 
 # %% [markdown]

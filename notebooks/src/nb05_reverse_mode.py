@@ -164,7 +164,8 @@ class Scalar:
 """Each operation's value, and the gradients its _backward sends to its inputs, match minigrad's (also for a + a and a * a)."""
 check("nb05.Scalar")
 ### BEGIN HIDDEN TESTS
-check("nb05.Scalar", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb05.Scalar")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -226,7 +227,8 @@ def topological_sort(root):
 """topological_sort(root) lists every node below root once, parents first, on random DAGs with diamonds and repeated parents."""
 check("nb05.topological_sort")
 ### BEGIN HIDDEN TESTS
-check("nb05.topological_sort", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb05.topological_sort")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -263,7 +265,8 @@ Scalar.backward = backward
 """On random expressions with shared subexpressions, built identically in your engine and in minigrad, the leaf gradients agree."""
 check("nb05.backward")
 ### BEGIN HIDDEN TESTS
-check("nb05.backward", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb05.backward")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -335,12 +338,11 @@ print("5 random neurons: your engine and minigrad agree")
 #
 # **The `a + a` bug.** Write the rules with `=` instead of `+=` and everything still works, as long as every value is used once. But in `b = a + a`, the rule of `+` sets `a.grad` for its first input and then *overwrites* it for its second: $\partial b/\partial a$ comes out as 1 instead of 2. Karpathy shows this bug in his micrograd lecture; early tinygrad had it too (its `backward` assigned `t.grad = g`, until the commit "Topological sort, zero_grads (#119)"). The rule of thumb from the CS231n notes: *gradients add up at forks*.
 #
-# Here is an engine with that bug (the grader keeps these engines in `course.exercises`), next to yours:
+# Here is an engine with that bug (`course.engines`, installed with the course), next to yours:
 
 # %%
-from course.exercises.nb05_reverse_mode import engine as nb05_engine  # noqa: E402
+from course.engines import Overwriting, Recursive  # noqa: E402
 
-Overwriting = nb05_engine("overwrite")
 for S in (Scalar, Overwriting):
     a = S(3.0)
     b = a + a
@@ -352,7 +354,6 @@ for S in (Scalar, Overwriting):
 # **No topological order.** The other classic mistake is to recurse: each node runs its rule and then calls the backward pass of its parents at once, without waiting for the node's other consumers. A node used twice then passes its gradient on twice (once too early, when it is still partial, or twice in full), and everything below it is counted twice. On our $L$, where $\partial L / \partial a = 24$:
 
 # %%
-Recursive = nb05_engine("no_topological_order")
 a, b = Recursive(2.0), Recursive(-3.0)
 c = a * b
 L = (c + a) * c
@@ -363,7 +364,7 @@ assert (a.grad, b.grad) == (54.0, -40.0)  # c's contribution reached a and b twi
 # %% [markdown]
 # ### Exercise 5.4: find the bug
 #
-# A test that only uses each value once would pass both buggy engines. Write `failing_expression(S)`: given a scalar class `S` (with the same operations as yours), build an expression from a few leaves `S(...)` and return `(leaves, output)`, a list of leaves and the output. The check runs it in a correct engine and in **each** of the two buggy engines above (`S` is one of them), calls `output.backward()`, and requires that the leaf gradients differ. One small expression can expose both bugs.
+# A test that only uses each value once would pass both buggy engines. Write `failing_expression(S)`: given a scalar class `S` (with the same operations as yours), build an expression from a few leaves `S(...)` and return `(leaves, output)`, a list of leaves and the output. The check calls it with a stand-in for `S` that records how the expression is built (so use only `S(...)`, arithmetic and the methods of your `Scalar`), replays it in a correct engine and in **each** of the two buggy engines above, runs the backward pass from the output, and requires that the leaf gradients differ from the correct ones. One small expression can expose both bugs.
 
 # %% [answer] nb05.failing_expression
 def failing_expression(S):
@@ -378,17 +379,18 @@ def failing_expression(S):
 """failing_expression(S) builds an expression whose leaf gradients differ between a correct engine and each buggy one."""
 check("nb05.failing_expression")
 ### BEGIN HIDDEN TESTS
-check("nb05.failing_expression", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb05.failing_expression")
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# Your expression, in the three engines:
+# Your expression, in your engine and in the two buggy ones:
 
 # %%
-for S in (nb05_engine(), Overwriting, Recursive):
+for S in (Scalar, Overwriting, Recursive):
     leaves, out = failing_expression(S)
     out.backward()
-    print(f"{S.__name__:12s} {S.bug or 'correct':22s} leaf grads {[x.grad for x in leaves]}")
+    print(f"{S.__name__:12s} {getattr(S, 'bug', 'yours'):22s} leaf grads {[x.grad for x in leaves]}")
 
 # %% [markdown]
 # ## Summary

@@ -168,7 +168,8 @@ def matmul_vjp(g, A, B):
 """matmul_vjp(g, A, B) equals minigrad's gradients of A and B after (A @ B).backward(g), on random shapes."""
 check("nb06.matmul_vjp")
 ### BEGIN HIDDEN TESTS
-check("nb06.matmul_vjp", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb06.matmul_vjp")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -201,7 +202,8 @@ def softmax_vjp(g, s):
 """softmax_vjp(g, s) equals minigrad's gradient through softmax, for vectors and batches of rows."""
 check("nb06.softmax_vjp")
 ### BEGIN HIDDEN TESTS
-check("nb06.softmax_vjp", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb06.softmax_vjp")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -248,7 +250,8 @@ def unbroadcast(grad, shape):
 """unbroadcast(grad, shape) equals the gradient minigrad gives an input of that shape, for random broadcast pairs (leading axes, size-1 axes, 0-d)."""
 check("nb06.unbroadcast")
 ### BEGIN HIDDEN TESTS
-check("nb06.unbroadcast", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb06.unbroadcast")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -288,7 +291,8 @@ def jacobian_rev(f, x):
 """jacobian_rev(f, x) equals minigrad.autograd.functional.jacobian on random inputs and functions (wide, tall, square), with one backward pass per output."""
 check("nb06.jacobian_rev")
 ### BEGIN HIDDEN TESTS
-check("nb06.jacobian_rev", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb06.jacobian_rev")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -349,7 +353,8 @@ def mlp_backward(X, labels, W1, b1, W2, b2):
 """mlp_backward gives minigrad's gradient for every intermediate and every parameter, on random networks and batches."""
 check("nb06.mlp_backward")
 ### BEGIN HIDDEN TESTS
-check("nb06.mlp_backward", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb06.mlp_backward")
 ### END HIDDEN TESTS
 
 # %% [markdown]

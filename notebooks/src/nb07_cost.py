@@ -99,7 +99,8 @@ def gradient_costs(f, x):
 """gradient_costs(f, x) gives minigrad's counts for f, a backward pass and n JVP passes."""
 check("nb07.gradient_costs")
 ### BEGIN HIDDEN TESTS
-check("nb07.gradient_costs", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb07.gradient_costs")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -215,7 +216,8 @@ def jacobian(f, x):
 and forward mode when m > n."""
 check("nb07.jacobian")
 ### BEGIN HIDDEN TESTS
-check("nb07.jacobian", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb07.jacobian")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -275,7 +277,8 @@ def tape_size(y):
 nodes), and is 0 for a graph built under no_grad."""
 check("nb07.tape_size")
 ### BEGIN HIDDEN TESTS
-check("nb07.tape_size", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb07.tape_size")
 ### END HIDDEN TESTS
 
 # %% [markdown]

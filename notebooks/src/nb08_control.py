@@ -127,7 +127,8 @@ def accumulated_grad(w, X, y, k):
 pass), although w.grad held a stale gradient; the hidden cases vary N, k and the sizes."""
 check("nb08.accumulated_grad")
 ### BEGIN HIDDEN TESTS
-check("nb08.accumulated_grad", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb08.accumulated_grad")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -226,7 +227,8 @@ def grad_with_detach(x):
 """grad_with_detach(x) equals x^2 + 2x (the detached factor gets no gradient) at random x."""
 check("nb08.grad_with_detach")
 ### BEGIN HIDDEN TESTS
-check("nb08.grad_with_detach", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb08.grad_with_detach")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -317,7 +319,8 @@ def sgd_step(params, lr):
 requires grad, and clears its gradient."""
 check("nb08.sgd_step")
 ### BEGIN HIDDEN TESTS
-check("nb08.sgd_step", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb08.sgd_step")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -346,7 +349,8 @@ def train(w, X, y, lr, steps):
 the same final value."""
 check("nb08.train")
 ### BEGIN HIDDEN TESTS
-check("nb08.train", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb08.train")
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -67,7 +67,8 @@ def nth_derivative(f, x, n):
 a Gaussian and a quintic, n = 0..4."""
 check("nb09.nth_derivative")
 ### BEGIN HIDDEN TESTS
-check("nb09.nth_derivative", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb09.nth_derivative")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -131,7 +132,8 @@ def hvp(f, x, v):
 quartic, and costs at most 15 evaluations of f."""
 check("nb09.hvp")
 ### BEGIN HIDDEN TESTS
-check("nb09.hvp", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb09.hvp")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -178,7 +180,8 @@ def hessian(f, x):
 """hessian(f, x) equals minigrad.autograd.functional.hessian at random points."""
 check("nb09.hessian")
 ### BEGIN HIDDEN TESTS
-check("nb09.hessian", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb09.hessian")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -234,7 +237,8 @@ def newton_step(f, x):
 functions at random points."""
 check("nb09.newton_step")
 ### BEGIN HIDDEN TESTS
-check("nb09.newton_step", hidden=True)
+from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
+check_hidden("nb09.newton_step")
 ### END HIDDEN TESTS
 
 # %% [markdown]

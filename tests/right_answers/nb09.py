@@ -61,3 +61,36 @@ RIGHT = {
             "    return list(x.detach().numpy() - np.linalg.inv(H) @ g.numpy())\n"),
     },
 }
+
+RIGHT["nb09.hessian"].update({
+    "one hvp of exercise 9.2 per column": (
+        "def hessian(f, x):\n"
+        "    basis = torch.eye(x.numel(), dtype=x.dtype)\n"
+        "    return torch.stack([hvp(f, x, e) for e in basis], dim=1)\n"),
+    "float32 (PyTorch's default dtype)": (
+        "def hessian(f, x):\n"
+        "    x = x.detach().float().requires_grad_(True)\n"
+        "    (g,) = torch.autograd.grad(f(x), x, create_graph=True)\n"
+        "    rows = [torch.autograd.grad(g[i], x, retain_graph=True)[0]\n"
+        "            for i in range(x.numel())]\n"
+        "    return torch.stack(rows)\n"),
+})
+RIGHT["nb09.newton_step"].update({
+    "with the hessian of exercise 9.3, returning a tensor": (
+        "import numpy as np\n"
+        "def newton_step(f, x):\n"
+        "    H = hessian(f, x)\n"
+        "    t = x.detach().requires_grad_(True)\n"
+        "    f(t).backward()\n"
+        "    d = np.linalg.solve(H.numpy(), t.grad.numpy())\n"
+        "    return x.detach() - torch.tensor(d)\n"),
+    "float32, by least squares": (
+        "import numpy as np\n"
+        "def newton_step(f, x):\n"
+        "    x32 = x.detach().float()\n"
+        "    H = torch.autograd.functional.hessian(f, x32).numpy()\n"
+        "    t = x32.clone().requires_grad_(True)\n"
+        "    (g,) = torch.autograd.grad(f(t), t)\n"
+        "    d = np.linalg.lstsq(H, g.numpy(), rcond=None)[0]\n"
+        "    return x32.numpy() - d\n"),
+})

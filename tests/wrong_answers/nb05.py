@@ -44,6 +44,30 @@ WRONG = {
             "self.grad += (self.data > 0) * out.grad", "self.grad += out.grad"),
         "log rule multiplies by x": _scalar_with(
             "self.grad += out.grad / self.data", "self.grad += out.grad * self.data"),
+        "exp rule from the input (x * g)": _scalar_with(
+            "self.grad += out.data * out.grad", "self.grad += self.data * out.grad"),
+        "subtraction written directly, b gets +g": _scalar_with(
+            "    def __sub__(self, other):\n        return self + (-other)\n",
+            "    def __sub__(self, other):\n"
+            "        other = other if isinstance(other, Scalar) else Scalar(other)\n"
+            "        out = Scalar(self.data - other.data, (self, other), \"-\")\n"
+            "\n"
+            "        def _backward():\n"
+            "            self.grad += out.grad\n"
+            "            other.grad += out.grad\n"
+            "        out._backward = _backward\n"
+            "        return out\n"),
+        "division written directly, quotient rule without its minus sign": _scalar_with(
+            "        other = other if isinstance(other, Scalar) else Scalar(other)\n"
+            "        return self * other**-1\n",
+            "        other = other if isinstance(other, Scalar) else Scalar(other)\n"
+            "        out = Scalar(self.data / other.data, (self, other), \"/\")\n"
+            "\n"
+            "        def _backward():\n"
+            "            self.grad += out.grad / other.data\n"
+            "            other.grad += self.data / other.data**2 * out.grad\n"
+            "        out._backward = _backward\n"
+            "        return out\n"),
     },
     "nb05.topological_sort": {
         "no visited set (a node once per path)": (
@@ -76,6 +100,47 @@ WRONG = {
             "            order.append(v)\n"
             "            todo.extend(v._prev)\n"
             "    return order[::-1]\n"),
+        "returns the backward order (the root first)": (
+            "def topological_sort(root):\n"
+            "    order, visited = [], set()\n"
+            "    def visit(v):\n"
+            "        if v not in visited:\n"
+            "            visited.add(v)\n"
+            "            for p in v._prev:\n"
+            "                visit(p)\n"
+            "            order.append(v)\n"
+            "    visit(root)\n"
+            "    return list(reversed(order))\n"),
+        "leaves out the root": (
+            "def topological_sort(root):\n"
+            "    order, visited = [], set()\n"
+            "    def visit(v):\n"
+            "        for p in v._prev:\n"
+            "            if id(p) not in visited:\n"
+            "                visited.add(id(p))\n"
+            "                visit(p)\n"
+            "                order.append(p)\n"
+            "    visit(root)\n"
+            "    return order\n"),
+        "iterative DFS appending on pop (pre-order), reversed": (
+            "def topological_sort(root):\n"
+            "    order, seen, stack = [], set(), [root]\n"
+            "    while stack:\n"
+            "        v = stack.pop()\n"
+            "        if id(v) in seen:\n"
+            "            continue\n"
+            "        seen.add(id(v))\n"
+            "        order.append(v)\n"
+            "        stack.extend(v._prev)\n"
+            "    return order[::-1]\n"),
+        "mutable default arguments (the list grows from call to call)": (
+            "def topological_sort(root, order=[], visited=set()):\n"
+            "    if root not in visited:\n"
+            "        visited.add(root)\n"
+            "        for p in root._prev:\n"
+            "            topological_sort(p, order, visited)\n"
+            "        order.append(root)\n"
+            "    return order\n"),
     },
     "nb05.backward": {
         "forgets to seed the output with 1": (
@@ -106,6 +171,28 @@ WRONG = {
             "        v._backward()\n"
             "    minigrad.tensor(1.0, requires_grad=True).backward()\n"
             "Scalar.backward = backward\n"),
+        "seeds the output after the loop": (
+            "def backward(self):\n"
+            "    for v in reversed(topological_sort(self)):\n"
+            "        v._backward()\n"
+            "    self.grad = 1.0\n"
+            "Scalar.backward = backward\n"),
+        "off by one: the output's own rule never runs": (
+            "def backward(self):\n"
+            "    order = topological_sort(self)\n"
+            "    self.grad = 1.0\n"
+            "    for v in reversed(order[:-1]):\n"
+            "        v._backward()\n"
+            "Scalar.backward = backward\n"),
+        "zeroes the grads after seeding the output": (
+            "def backward(self):\n"
+            "    order = topological_sort(self)\n"
+            "    self.grad = 1.0\n"
+            "    for v in order:\n"
+            "        v.grad = 0.0\n"
+            "    for v in reversed(order):\n"
+            "        v._backward()\n"
+            "Scalar.backward = backward\n"),
     },
     "nb05.failing_expression": {
         "no value used twice": (
@@ -121,5 +208,24 @@ WRONG = {
             "    a, b = Scalar(2.0), Scalar(-3.0)\n"
             "    u = a * b\n"
             "    return [a, b], u * u\n"),
+        "a leaf used twice (a * b + a), no intermediate result shared": (
+            "def failing_expression(S):\n"
+            "    a, b = S(2.0), S(-3.0)\n"
+            "    return [a, b], a * b + a\n"),
+        "returns (output, leaves)": (
+            "def failing_expression(S):\n"
+            "    a, b = S(2.0), S(-3.0)\n"
+            "    u = a * b\n"
+            "    return u * u, [a, b]\n"),
+        "shared result behind a relu of a negative number (every gradient is 0)": (
+            "def failing_expression(S):\n"
+            "    a, b = S(2.0), S(-3.0)\n"
+            "    u = (a * b).relu()\n"
+            "    return [a, b], u * u + u\n"),
+        "one leaf, not a list of leaves": (
+            "def failing_expression(S):\n"
+            "    a = S(1.5)\n"
+            "    u = a.tanh()\n"
+            "    return a, u * u\n"),
     },
 }

@@ -109,3 +109,46 @@ WRONG["nb09.nth_derivative"].update({
         "    (d,) = torch.autograd.grad(y, t, create_graph=True)\n"
         "    return (d * n).item()\n"),
 })
+_HESSIAN_HEAD = (
+    "def hessian(f, x):\n"
+    "    x = x.detach().requires_grad_(True)\n")
+_NEWTON_HEAD = (
+    "import numpy as np\n"
+    "from minigrad.autograd.functional import hessian as _hessian\n"
+    "def newton_step(f, x):\n"
+    "    t = x.detach().requires_grad_(True)\n"
+    "    (g,) = torch.autograd.grad(f(t), t)\n"
+    "    g = g.numpy()\n"
+    "    H = _hessian(f, x.detach()).numpy()\n")
+WRONG["nb09.hessian"].update({
+    "forgets create_graph=True": _HESSIAN_HEAD + (
+        "    (g,) = torch.autograd.grad(f(x), x)\n"
+        "    basis = torch.eye(x.numel(), dtype=x.dtype)\n"
+        "    columns = [torch.autograd.grad(g @ e, x, retain_graph=True)[0] for e in basis]\n"
+        "    return torch.stack(columns, dim=1)\n"),
+    "forgets retain_graph=True": _HESSIAN_HEAD + (
+        "    (g,) = torch.autograd.grad(f(x), x, create_graph=True)\n"
+        "    basis = torch.eye(x.numel(), dtype=x.dtype)\n"
+        "    columns = [torch.autograd.grad(g @ e, x)[0] for e in basis]\n"
+        "    return torch.stack(columns, dim=1)\n"),
+    "forgets requires_grad on x": (
+        "def hessian(f, x):\n"
+        "    (g,) = torch.autograd.grad(f(x), x, create_graph=True)\n"
+        "    basis = torch.eye(x.numel(), dtype=x.dtype)\n"
+        "    columns = [torch.autograd.grad(g @ e, x, retain_graph=True)[0] for e in basis]\n"
+        "    return torch.stack(columns, dim=1)\n"),
+    "the same column H 1 every time (differentiates g.sum())": _HESSIAN_HEAD + (
+        "    (g,) = torch.autograd.grad(f(x), x, create_graph=True)\n"
+        "    (column,) = torch.autograd.grad(g.sum(), x)\n"
+        "    return torch.stack([column] * x.numel(), dim=1)\n"),
+})
+WRONG["nb09.newton_step"].update({
+    "returns the step, not the new point": _NEWTON_HEAD + (
+        "    return np.linalg.solve(H, g)\n"),
+    "only the diagonal of H": _NEWTON_HEAD + (
+        "    return x.detach().numpy() - g / np.diag(H)\n"),
+    "elementwise * with the inverse": _NEWTON_HEAD + (
+        "    return x.detach().numpy() - np.linalg.inv(H) * g\n"),
+    "1 / H elementwise for the inverse": _NEWTON_HEAD + (
+        "    return x.detach().numpy() - (1 / H) @ g\n"),
+})

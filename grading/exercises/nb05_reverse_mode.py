@@ -8,8 +8,8 @@ import math
 import numpy as np
 
 import minigrad
+from course import drivers
 
-from .. import drivers
 from . import exercise, f
 
 _BINARY = ["add", "sub", "mul", "div"]
@@ -189,25 +189,10 @@ def _toposort_reference(parents: list) -> list[int]:
     return sorted(_reachable(parents))
 
 
-def _toposort_accept(parents: list, order) -> str | None:
-    """Every node the root depends on, exactly once, each after all its parents."""
-    if not isinstance(order, list) or not all(isinstance(k, (int, float)) for k in order):
-        return "expected a list of the graph's nodes"
-    order = [int(k) for k in order]
-    if sorted(order) != sorted(_reachable(parents)):
-        if len(order) != len(set(order)):
-            return "a node is listed more than once"
-        return "it should list exactly the nodes the output depends on"
-    position = {k: i for i, k in enumerate(order)}
-    if any(position[p] > position[k] for k in order for p in parents[k]):
-        return "a node comes before one of its parents"
-    return None
-
-
 exercise(
     id="nb05.topological_sort", name="topological_sort", points=3, by_hand=True,
     driver="nb05_toposort", signature="topological_sort(root)", sample=_dag_case,
-    reference=_toposort_reference, accept=_toposort_accept, visible=4, hidden=30,
+    reference=_toposort_reference, accept="topological", visible=4, hidden=30,
     edge_cases=[[_value([[]])], [_value([[], [0, 0]])], [_value([[], [0], [0], [1, 2]])],
                 [_value([[], [], [0, 1], [0, 1], [2, 3], [4, 4]])]],
     hint="depth-first search: visit every parent first, then append the node; keep a set "
@@ -263,151 +248,8 @@ exercise(
     driver="nb05_find_the_bug", signature="failing_expression(S)",
     sample=lambda rng: [_value(str(rng.choice(["overwrite", "no_topological_order"])))],
     reference=lambda bug: "an expression on which the engine with this bug is wrong",
-    accept=lambda bug, answer: _exposes(bug, answer), visible=2, hidden=4,
+    accept="exposes", visible=2, hidden=4,
     edge_cases=[[_value("overwrite")], [_value("no_topological_order")]],
     hint="the overwrite bug shows when a Scalar is used twice; the order bug needs an "
          "intermediate result used twice, so that its grad is passed on before it is complete.",
 )
-
-
-# The engines the find-the-bug exercise replays students' expressions in (trusted side
-# only: this module is not available to code being graded).
-
-class _Scalar:
-    """A correct scalar engine, and two classic bugs to switch on (``bug``)."""
-
-    bug = ""  # "overwrite": rules assign instead of adding; "no_topological_order"
-
-    def __init__(self, data, _prev=()):
-        self.data, self.grad, self._prev = float(data), 0.0, tuple(_prev)
-        self._backward = lambda: None
-
-    def _send(self, v, g: float) -> None:
-        v.grad = g if self.bug == "overwrite" else v.grad + g
-
-    def _lift(self, other):
-        return other if isinstance(other, _Scalar) else type(self)(other)
-
-    def _unary(self, value: float, local: float):
-        out = type(self)(value, (self,))
-        out._backward = lambda: self._send(self, local * out.grad)
-        return out
-
-    def __add__(self, other):
-        other = self._lift(other)
-        out = type(self)(self.data + other.data, (self, other))
-
-        def _backward():
-            self._send(self, out.grad)
-            self._send(other, out.grad)
-        out._backward = _backward
-        return out
-
-    def __mul__(self, other):
-        other = self._lift(other)
-        out = type(self)(self.data * other.data, (self, other))
-
-        def _backward():
-            self._send(self, other.data * out.grad)
-            self._send(other, self.data * out.grad)
-        out._backward = _backward
-        return out
-
-    def __pow__(self, k: float):
-        return self._unary(self.data**k, k * self.data ** (k - 1))
-
-    def exp(self):
-        return self._unary(math.exp(self.data), math.exp(self.data))
-
-    def log(self):
-        return self._unary(math.log(self.data), 1 / self.data)
-
-    def tanh(self):
-        t = math.tanh(self.data)
-        return self._unary(t, 1 - t * t)
-
-    def relu(self):
-        return self._unary(max(self.data, 0.0), float(self.data > 0))
-
-    def __neg__(self):
-        return self * -1
-
-    def __sub__(self, other):
-        return self + (-self._lift(other))
-
-    def __truediv__(self, other):
-        return self * self._lift(other) ** -1
-
-    def __radd__(self, other):
-        return self + other
-
-    def __rmul__(self, other):
-        return self * other
-
-    def __rsub__(self, other):
-        return self._lift(other) - self
-
-    def __rtruediv__(self, other):
-        return self._lift(other) / self
-
-    def backward(self) -> None:
-        self.grad = 1.0
-        if self.bug == "no_topological_order":
-            def visit(v):  # each node passes on its grad once per path: no waiting
-                v._backward()
-                for p in v._prev:
-                    visit(p)
-            visit(self)
-            return
-        order, seen, stack = [], set(), [(self, False)]
-        while stack:  # iterative depth-first search: post-order is a topological order
-            v, done = stack.pop()
-            if done:
-                order.append(v)
-            elif id(v) not in seen:
-                seen.add(id(v))
-                stack.append((v, True))
-                stack.extend((p, False) for p in v._prev)
-        for v in reversed(order):
-            v._backward()
-
-
-def engine(bug: str = "") -> type:
-    """A Scalar class with the given bug ("", "overwrite" or "no_topological_order")."""
-    return type("BuggyScalar" if bug else "Scalar", (_Scalar,), {"bug": bug})
-
-
-_REPLAY = {"add": lambda a, b: a + b, "mul": lambda a, b: a * b, "sub": lambda a, b: a - b,
-           "div": lambda a, b: a / b, "pow": lambda a, k: a ** k, "neg": lambda a: -a,
-           "exp": lambda a: a.exp(), "log": lambda a: a.log(), "tanh": lambda a: a.tanh(),
-           "relu": lambda a: a.relu()}
-
-
-def _replay(answer: dict, S: type) -> list[float]:
-    """Leaf gradients of the recorded expression, built in engine S."""
-    nodes: list = []
-    for kind, arg in answer["steps"]:
-        if kind == "leaf":
-            nodes.append(S(float(arg)))
-        elif kind == "const":
-            nodes.append(float(arg))
-        else:
-            operands = [nodes[int(k)] for k in arg]
-            if kind == "pow":
-                operands[1] = float(operands[1])
-            nodes.append(_REPLAY[kind](*operands))
-    out = nodes[int(answer["out"])]
-    out.backward()
-    return [float(nodes[int(k)].grad) for k in answer["leaves"]]
-
-
-def _exposes(bug: str, answer) -> str | None:
-    if not isinstance(answer, dict) or not answer.get("leaves"):
-        return "failing_expression(S) must return (leaves, output) built with S"
-    if len(answer["steps"]) >= 500:
-        return "the expression is too large (keep it under 500 steps)"
-    right = np.array(_replay(answer, engine()))
-    buggy = np.array(_replay(answer, engine(bug)))
-    if np.any(np.abs(right - buggy) > 1e-9 * (1 + np.abs(right))):
-        return None
-    return f"the engine with the {bug.replace('_', ' ')} bug gets this expression right"

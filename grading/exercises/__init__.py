@@ -60,8 +60,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import drivers, judging
-from ..judging import (  # noqa: F401 (the judging words, used by the lesson modules)
+from course import drivers, judging
+from course.judging import (  # noqa: F401 (the judging words, used by the lesson modules)
     FLOAT32_ATOL,
     FLOAT32_RTOL,
     WIDTH,
