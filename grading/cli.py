@@ -2,7 +2,7 @@
 
     course release [ASSIGNMENT ...] [--due ISO-DATE]
     course collect PATH
-    course autograde [ASSIGNMENT ...] [--student ID ...] [--workers N] [--shard K/N]
+    course autograde [ASSIGNMENT ...] [--student ID ...] [--workers N] [--cluster URL]
     course feedback
     course export [--out DIR]
     course report
@@ -54,8 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
     a.add_argument("--student", action="append", default=None, metavar="ID")
     a.add_argument("--workers", type=int, default=None, help="default: the number of cores")
-    a.add_argument("--shard", type=_shard, default=None, metavar="K/N",
-                   help="grade only the K-th of N shares of the work units")
+    a.add_argument("--cluster", default=os.environ.get("COURSE_CLUSTER") or None,
+                   metavar="tcp://HOST:PORT",
+                   help="grade on this Dask scheduler's workers (default: $COURSE_CLUSTER)")
     a.add_argument("--cell-timeout", type=float, default=10.0, metavar="SECONDS")
     a.add_argument("--notebook-timeout", type=float, default=90.0, metavar="SECONDS")
 
@@ -89,16 +90,6 @@ def _date(text: str) -> dt.datetime:
         return dt.datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use 2026-12-01T23:59)") from None
-
-
-def _shard(text: str) -> tuple[int, int]:
-    try:
-        k, n = (int(x) for x in text.split("/"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not K/N: {text!r}") from None
-    if not 1 <= k <= n:
-        raise argparse.ArgumentTypeError(f"need 1 <= K <= N, got {text}")
-    return k, n
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,7 +132,7 @@ def cmd_autograde(args) -> int:
     limits = sandbox.Limits(cell_seconds=args.cell_timeout,
                             notebook_seconds=args.notebook_timeout)
     results = pipeline.autograde(_course(args), args.assignments, args.student, args.workers,
-                                 args.shard, limits)
+                                 limits, cluster=args.cluster)
     print_table(results)
     return 0
 

@@ -175,8 +175,8 @@ class UnitResult:
     seconds: dict = field(default_factory=dict)  # where the time went
 
 
-def units(course: Course, assignments=None, students=None, shard=None):
-    """The (student, assignment, notebook) units to grade, optionally one shard."""
+def units(course: Course, assignments=None, students=None):
+    """The (student, assignment, notebook) units to grade."""
     available = set(course.assignments())
     for a in assignments or []:
         if a not in available:
@@ -192,33 +192,63 @@ def units(course: Course, assignments=None, students=None, shard=None):
         missing = set(students) - {u[0] for u in todo}
         if missing:
             raise CourseError(f"no submissions from {', '.join(sorted(missing))}")
-    if shard is not None:
-        k, n = shard
-        todo = [u for i, u in enumerate(todo) if i % n == k - 1]
     return todo
 
 
 def autograde(course: Course, assignments=None, students=None, workers: int | None = None,
-              shard=None, limits: sandbox.Limits | None = None, progress: bool = True):
-    """Grade every unit in parallel; returns their UnitResults (in unit order)."""
-    todo = units(course, assignments, students, shard)
+              limits: sandbox.Limits | None = None, progress: bool = True,
+              cluster: str | None = None):
+    """Grade every unit in parallel (here, or on the Dask cluster at ``cluster``);
+    returns their UnitResults (in unit order)."""
+    todo = units(course, assignments, students)
     workers = max(1, workers or os.cpu_count() or 1)
     seed = course.secret()
-    jobs = [(str(course.root), course.db_url, unit, seed, limits) for unit in todo]
+    limits = limits or sandbox.Limits()
     results: dict = {}
+    client = None
+    if cluster:  # before anything is shown: a cluster that cannot be used is one line
+        from . import cluster as dask_cluster
+
+        client = dask_cluster.connect(cluster)
     bar = None
     if progress:
         from tqdm import tqdm
 
         tqdm.monitor_interval = 0
-        bar = tqdm(total=len(jobs), desc="autograde", unit="notebook")
-    if workers == 1:
-        for job in jobs:
-            results[job[2]] = grade_unit(*job)
+        bar = tqdm(total=len(todo), desc="autograde", unit="notebook")
+    if client is not None:
+        jobs = [prepare_unit(course, unit) for unit in todo]
+        for job in jobs:  # nothing submitted: recorded here, nothing to send
+            if job.data is None:
+                results[job.unit] = record_unit(course, job, None, time.perf_counter(), True)
+                bar and bar.update()
+
+        def finish(job, graded, t0):
+            if isinstance(graded, Exception):
+                student, assignment, notebook = job.unit
+                reason = type(graded).__name__
+                if reason == "KilledWorker":
+                    reason = "the task killed every worker it ran on"
+                result = UnitResult(student, assignment, notebook, status="failed",
+                                    max_score=job.spec.max_score,
+                                    reason=f"internal error: {reason}: {graded}"[:500])
+                _write_result(course, result)
+            else:
+                result = record_unit(course, job, graded, t0, True)
+            results[job.unit] = result
+            bar and bar.update()
+
+        for _ in dask_cluster.grade(client, [j for j in jobs if j.data is not None], seed,
+                                    limits, finish):
+            pass
+    elif workers == 1:
+        for unit in todo:
+            results[unit] = grade_unit(str(course.root), course.db_url, unit, seed, limits)
             bar and bar.update()
     else:
         import multiprocessing
 
+        jobs = [(str(course.root), course.db_url, unit, seed, limits) for unit in todo]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = {pool.submit(grade_unit, *job, True): job[2] for job in jobs}
             for future in as_completed(futures):
@@ -253,22 +283,45 @@ def grade_unit(root: str, db_url: str, unit, seed: int, limits=None,
 
     ``keep_gradebook``: reuse this process's open gradebook (worker processes).
     """
-    student, assignment, notebook = unit
     course = Course(root, db_url)
     t0 = time.perf_counter()
+    job = prepare_unit(course, unit)
+    graded = (judge.grade(job.spec, job.data, seed=seed, limits=limits or sandbox.Limits(),
+                          hide=[course.root]) if job.data is not None else None)
+    return record_unit(course, job, graded, t0, keep_gradebook)
+
+
+@dataclass
+class Job:
+    """What grading one unit needs, as plain data: it can travel to another machine."""
+
+    unit: tuple
+    spec: judge.Spec
+    data: bytes | None  # the submitted notebook (None: nothing was submitted)
+    name_flag: str | None
+    received: dt.datetime | None
+
+
+def prepare_unit(course: Course, unit) -> Job:
+    student, assignment, notebook = unit
     spec = _spec(course, assignment, notebook)
     folder = course.path("submitted", student, assignment)
-    result = UnitResult(student, assignment, notebook, "graded", max_score=spec.max_score)
     data, name_flag = _submission_bytes(folder, notebook)
-    received = _timestamp(folder)
+    return Job(tuple(unit), spec, data, name_flag, _timestamp(folder))
+
+
+def record_unit(course: Course, job: Job, graded, t0: float,
+                keep_gradebook: bool = False) -> UnitResult:
+    """Write one unit's verdict (``graded``, from ``judge.grade``; None when nothing was
+    submitted) to the gradebook, ``autograded/`` and ``results/``."""
+    student, assignment, notebook = job.unit
+    spec, data = job.spec, job.data
+    result = UnitResult(student, assignment, notebook, "graded", max_score=spec.max_score)
     if data is None:
         result.status, result.reason = "missing", f"no notebook {notebook}.ipynb was submitted"
-        graded = None
     else:
-        if name_flag:
-            result.flags.append(name_flag)
-        graded = judge.grade(spec, data, seed=seed, limits=limits or sandbox.Limits(),
-                             hide=[course.root])
+        if job.name_flag:
+            result.flags.append(job.name_flag)
         result.flags += graded.flags
         result.problems = graded.problems
         result.score = graded.score
@@ -281,6 +334,7 @@ def grade_unit(root: str, db_url: str, unit, seed: int, limits=None,
         # nbgrader's add_submission trips SQLAlchemy's autoflush warnings: harmless here.
         warnings.simplefilter("ignore")
         due = gb.find_assignment(assignment).duedate
+        received = job.received
         result.late = bool(due and received and received.replace(tzinfo=None) > due)
         _record(gb, course, result, spec, received)
     t2 = time.perf_counter()
@@ -289,9 +343,13 @@ def grade_unit(root: str, db_url: str, unit, seed: int, limits=None,
     result.seconds = {"sandbox": graded.run_seconds if graded else 0.0,
                       "judging": (t1 - t0) - (graded.run_seconds if graded else 0.0),
                       "database": t2 - t1, "total": time.perf_counter() - t0}
-    out = course.path("results", assignment, student)
+    return _write_result(course, result)
+
+
+def _write_result(course: Course, result: UnitResult) -> UnitResult:
+    out = course.path("results", result.assignment, result.student)
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"{notebook}.json").write_text(json.dumps(asdict(result), indent=1))
+    (out / f"{result.notebook}.json").write_text(json.dumps(asdict(result), indent=1))
     return result
 
 

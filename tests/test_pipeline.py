@@ -249,17 +249,14 @@ def test_regrading_is_idempotent_and_keeps_manual_grades(graded, tmp_path):
     assert [(r["score"], r["status"]) for r in exercise_rows] == [("1", "manual")]
 
 
-def test_student_and_shard_options_select_units(graded):
+def test_the_student_option_selects_units(graded):
     course = graded.course
     everything = pipeline.units(course)
     assert len(everything) == len(graded.expected)
     one = graded.expected[0]
     assert pipeline.units(course, students=[one.student]) == [
         (one.student, one.assignment, one.notebook)]
-    first, second = (pipeline.units(course, shard=(k, 2)) for k in (1, 2))
-    assert first and second and not set(first) & set(second)
-    assert sorted(first + second) == sorted(everything)
-    assert cli._parser().parse_args(["autograde", "--shard", "2/3"]).shard == (2, 3)
+    assert cli._parser().parse_args(["autograde", "--cluster", "tcp://h:1"]).cluster == "tcp://h:1"
 
 
 # Collect -----------------------------------------------------------------------------------
@@ -329,12 +326,10 @@ def course_command(*args: str, cwd: Path | None = None) -> subprocess.CompletedP
     (["export", "--root", "{missing}"], "no course directory"),
     (["export", "--db", "mysql://someone@localhost/grades"], "unsupported database URL"),
     (["export", "--db", "sqlite:////no/such/folder/gradebook.db"], "cannot open the gradebook"),
-    (["autograde", "--shard", "3/2"], "need 1 <= K <= N"),
-    (["autograde", "--shard", "half"], "not K/N"),
     (["autograde", "--student", "nobody"], "no submissions from nobody"),
     (["collect", "/no/such/submissions.zip"], "nothing to collect"),
-], ids=["unknown-assignment", "missing-root", "bad-db-url", "unreachable-db", "shard-range",
-        "shard-syntax", "unknown-student", "missing-submissions"])
+], ids=["unknown-assignment", "missing-root", "bad-db-url", "unreachable-db",
+        "unknown-student", "missing-submissions"])
 def test_wrong_use_is_one_line_on_stderr(scratch, tmp_path, args, message):
     args = [a.replace("{missing}", str(tmp_path / "missing")) for a in args]
     if "--root" not in args:

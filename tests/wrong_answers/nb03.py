@@ -1,3 +1,5 @@
+"""Typical mistakes in lesson 3's exercises (traces, tangents, adjoints, staged backprop)."""
+
 WRONG = {
     "nb03.primal_trace": {
         "cos instead of sin": (
