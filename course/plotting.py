@@ -326,8 +326,9 @@ def jacobian_row_column(matrix, row: int, col: int, *, title: str | None = None)
 
 def mode_costs(ns, series: dict[str, Sequence[float]], cost_f: Sequence[float], *,
                title: str | None = None) -> None:
-    """Left: op counts of a full gradient against n (log-log), cost(f) dashed.
-    Right: the (n, m) plane of a Jacobian, shaded by the mode with fewer passes."""
+    """Left: op counts of a full gradient against n (log-log), cost(f) dashed; the
+    series are forward mode, then reverse mode.  Right: the (n, m) plane of a
+    Jacobian, shaded by the mode with fewer passes, in that mode's colour."""
     fig, (ax, plane) = plt.subplots(1, 2, figsize=(10.5, 4.2),
                                     gridspec_kw={"width_ratios": [1.5, 1]})
     ns = np.asarray(ns, dtype=float)
@@ -341,7 +342,8 @@ def mode_costs(ns, series: dict[str, Sequence[float]], cost_f: Sequence[float], 
     ax.legend()
     grid = np.arange(1, 101)
     N, M = np.meshgrid(grid, grid)
-    plane.contourf(N, M, np.sign(N - M), levels=[-2, 0, 2], colors=[COLORS[1], COLORS[0]],
+    # each mode's region in its colour on the left (forward mode first, then reverse)
+    plane.contourf(N, M, np.sign(N - M), levels=[-2, 0, 2], colors=[COLORS[0], COLORS[1]],
                    alpha=0.35)
     plane.plot(grid, grid, "k-", lw=1)
     plane.text(70, 20, "reverse wins\n(wide: m < n)\nm passes", ha="center", va="center")

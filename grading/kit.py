@@ -60,7 +60,7 @@ def lesson_data(eids: list[str]) -> str:
     """The visible-cases file of one lesson (JSON text)."""
     return json.dumps({"version": __version__,
                        "exercises": {e: exercise_data(e) for e in eids}},
-                      indent=1, sort_keys=True, allow_nan=True) + "\n"
+                      indent=1, allow_nan=True) + "\n"
 
 
 def exercise_ids(notebook: Path) -> list[str]:

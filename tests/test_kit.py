@@ -218,3 +218,24 @@ def test_the_visible_cases_in_the_repository_are_current():
     stored = {p.name: p.read_text() for p in here.glob("*.json")}
     stale = sorted(k for k in fresh.keys() | stored.keys() if fresh.get(k) != stored.get(k))
     assert not stale, f"run `python -m grading.kit --visible`: {stale} are stale"
+
+
+def test_the_kits_course_check_says_what_the_instructors_says(built):
+    """The same words from the kit alone as from the instructor's package (whose
+    ``course check`` computes every expected answer from the references), on the
+    sample class's typical mistakes of every lesson."""
+    import datetime as dt
+
+    from grading import sample_class
+
+    due = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+    sample_class.make(built.course, built.base / "sample", due)
+    mistakes = sorted((built.base / "sample").glob("nb*-mistake1__*.ipynb"))
+    assert len(mistakes) == len(LESSONS)
+    for path in mistakes:
+        kit_says = built.check(path)
+        ours = subprocess.run([str(BIN / "course"), "check", str(path)], capture_output=True,
+                              text=True, timeout=900)
+        assert kit_says.returncode == ours.returncode == 1, path.name
+        assert kit_says.stdout == ours.stdout, path.name
+        assert "\u2717" in kit_says.stdout

@@ -79,7 +79,7 @@ check_hidden("nb01.forward_difference")
 # * the forward difference is $f'(x) + \tfrac12 f''(x)\,h + O(h^2)$: its error shrinks like $h$;
 # * the central difference $\dfrac{f(x+h) - f(x-h)}{2h} = f'(x) + \tfrac16 f'''(x)\,h^2 + O(h^4)$: the $h$ term cancels, and the error shrinks like $h^2$.
 #
-# But a computer rounds. Each evaluation of $f$ carries a relative error of about $\varepsilon \approx 10^{-16}$, and dividing by $h$ magnifies it to about $\varepsilon / h$. Shrinking $h$ trades truncation error for rounding error, so there is a best step: near $\sqrt{\varepsilon} \approx 10^{-8}$ for forward differences and $\sqrt[3]{\varepsilon} \approx 10^{-5}$ for central ones.
+# But a computer rounds. Each evaluation of $f$ carries a relative error of about $u \approx 10^{-16}$ (the unit roundoff of float64), and dividing by $h$ magnifies it to about $u / h$. Shrinking $h$ trades truncation error for rounding error, so there is a best step: near $\sqrt{u} \approx 10^{-8}$ for forward differences and $\sqrt[3]{u} \approx 10^{-5}$ for central ones.
 #
 # ### Exercise 1.2 — the central difference
 #
@@ -101,7 +101,7 @@ check_hidden("nb01.central_difference")
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# **Demo.** The error of both estimates of $\sin'(1) = \cos 1$ against the step: the log-log plot is a "V". On the right, truncation error falls with slope 1 (forward) and 2 (central); on the left, rounding error grows like $\varepsilon/h$.
+# **Demo.** The error of both estimates of $\sin'(1) = \cos 1$ against the step: the log-log plot is a "V". On the right, truncation error falls with slope 1 (forward) and 2 (central); on the left, rounding error grows like $u/h$.
 
 # %%
 steps = np.logspace(-15, -1, 57)
@@ -140,7 +140,24 @@ assert 1e-10 <= best_forward <= 1e-6 and 1e-7 <= best_central <= 1e-3
 #
 # If $f$ is differentiable at $x$, every directional derivative exists and $D_v f(x) = D(v)$; since $D$ is linear, $D(v) = \sum_i \frac{\partial f}{\partial x_i} v_i = \nabla f(x) \cdot v$. So for a differentiable function, the partial derivatives determine every directional derivative.
 #
-# **The converse fails.** Having all directional derivatives is *not* enough: they must also fit together into one linear map. The next section shows a function where they do not.
+# **What decides is the definition.** Partial derivatives, and even every directional derivative, can exist at a point where $f$ is not differentiable. Directional derivatives only look along straight lines; the definition asks that *one* linear map $D$ make the error $f(x + h) - f(x) - D(h)$ small compared with $\lVert h \rVert$ however $h$ approaches $0$, along curves too. Two things can fail. The directional derivatives may not be linear in $v$ (section 1.4). Or they may be linear and still miss what $f$ does along a curve: for
+#
+# $$g(x, y) = \frac{x^3 y}{x^6 + y^2}, \qquad g(0, 0) = 0,$$
+#
+# $g(t a, t b) / t = t\, a^3 b / (t^4 a^6 + b^2) \to 0$ for every direction $(a, b)$, so every directional derivative at the origin is $0$ (linear, with $D = 0$); but on the curve $y = x^3$, $g(x, x^3) = x^6 / (2 x^6) = \tfrac12$ however close to the origin. $g$ is not even continuous there, let alone differentiable:
+
+# %%
+def g_curve(x, y):
+    return 0.0 if x == 0 and y == 0 else x**3 * y / (x**6 + y**2)
+
+
+for a, b in [(1.0, 0.0), (0.0, 1.0), (1.0, 1.0), (0.3, -2.0)]:
+    quotients = [g_curve(t * a, t * b) / t for t in (1e-2, 1e-4, 1e-6)]
+    print(f"along ({a}, {b}): g(tv)/t = " + ", ".join(f"{q:.1e}" for q in quotients))
+    assert abs(quotients[-1]) < 1e-5
+on_curve = [g_curve(s, s**3) for s in (1e-1, 1e-3, 1e-5)]
+print("on y = x^3: g =", [round(v, 12) for v in on_curve])
+assert all(abs(v - 0.5) < 1e-12 for v in on_curve)
 
 # %% [markdown]
 # ## 1.4 A counterexample
@@ -197,13 +214,11 @@ for theta in [0.3, 1.0, 2.0]:
         assert abs(x.grad.item() - claim) < 1e-9 and abs(numeric - claim) < 1e-6
 
 # %% [markdown]
-# **Every directional derivative at the origin exists.** For $v = (a, b) \ne 0$, $f(t v) = \dfrac{t b \cdot t^2 a^2}{t^2 (a^2 + b^2)} = t\, f(v)$, so
-#
-# $$D_v f(0) = \lim_{t \to 0} \frac{f(t v) - f(0)}{t} = f(v) = \frac{b\,a^2}{a^2 + b^2}.$$
+# **Every directional derivative at the origin exists.** For $v = (a, b) \ne 0$, write $f(t v)$ out and simplify: the powers of $t$ give the limit of $(f(t v) - f(0))/t$ at once.
 #
 # ### Exercise 1.4 — directional derivatives at the origin
 #
-# Write `directional_at_origin(v)` that returns $D_v f(0)$ for a vector `v` $\ne 0$ (a NumPy array of two numbers, not necessarily of length 1; it may lie on an axis).
+# Write `directional_at_origin(v)` that returns $D_v f(0)$ for a vector `v` $\ne 0$ (a NumPy array of two numbers, not necessarily a unit vector; it may lie on an axis).
 
 # %% [answer] nb01.directional_at_origin
 def directional_at_origin(v):
@@ -238,6 +253,22 @@ assert d1 == 0 and d2 == 0 and abs(d_diag - 0.5) < 1e-12  # D(e1) + D(e2) = 0, D
 # %% [markdown]
 # A linear map would give $D(e_1 + e_2) = D(e_1) + D(e_2) = 0$. Here it is $\tfrac12$. No linear $D$ fits, so $f$ has no derivative at the origin, although every directional derivative exists.
 #
+# What the discontinuous partial derivative of section 1.4 proves, and what it does not: it does *not* by itself prove that $f$ is not differentiable (what proves it is that no linear $D$ fits). A function can be differentiable with a discontinuous derivative: $k(x) = x^2 \sin(1/x)$, $k(0) = 0$, has $k'(0) = \lim_{h \to 0} h \sin(1/h) = 0$, while $k'(x) = 2x\sin(1/x) - \cos(1/x)$ takes the values $-1$ and $+1$ arbitrarily close to $0$. The theorem runs the other way: partial derivatives that exist near a point and are *continuous* at it imply differentiability there.
+
+# %%
+def k_prime(x):
+    return 2 * x * math.sin(1 / x) - math.cos(1 / x)
+
+
+quotients = [h * math.sin(1 / h) for h in (1e-3, 1e-5, 1e-7)]  # (k(h) - k(0)) / h
+print("(k(h) - k(0))/h:", [f"{q:.1e}" for q in quotients])
+near = [k_prime(1 / (2 * math.pi * n)) for n in (10**3, 10**5)] + [
+    k_prime(1 / ((2 * n + 1) * math.pi)) for n in (10**3, 10**5)]
+print("k'(x) at x = 1/(2 pi n) and 1/((2n + 1) pi):", [round(v, 3) for v in near])
+assert all(abs(q) <= h for q, h in zip(quotients, (1e-3, 1e-5, 1e-7), strict=True))
+assert [round(v) for v in near] == [-1, -1, 1, 1]
+
+# %% [markdown]
 # What does an autograd engine say at the origin? It applies the quotient rule, which divides $0$ by $0$:
 
 # %%
@@ -249,7 +280,24 @@ print(x.grad, y.grad)
 assert math.isnan(x.grad.item())
 
 # %% [markdown]
-# The `nan` is honest: the formula has no value at the origin. (Even the unselected branch of `where` leaks its `nan` into the gradient, exactly as in PyTorch.)
+# This `nan` is not a verdict on differentiability. It comes from the `where` trick: the engine differentiates both branches, the discarded one evaluates the quotient rule at $0/0$, and its gradient, multiplied by $0$, is $0 \cdot \text{nan} = \text{nan}$ (as in PyTorch). A function that *is* differentiable at the origin gets the same `nan`: $q(x, y) = x^2 y^2 / (x^2 + y^2)$, $q(0, 0) = 0$, with both partial derivatives $0$ there ($|q| \le x^2 + y^2$). At such a removable singularity, autograd differentiates the *formula*, not the function. To get the derivative, make sure no branch divides $0$ by $0$ at that point, e.g. with a safe denominator:
+
+# %%
+def q_formula(x, y, denominator):
+    return x**2 * y**2 / denominator
+
+
+for safe in (False, True):
+    x = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    y = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    r2 = x**2 + y**2
+    denominator = torch.where(r2 > 0, r2, torch.ones_like(r2)) if safe else r2
+    torch.where(r2 > 0, q_formula(x, y, denominator), torch.zeros_like(r2)).backward()
+    print("safe denominator:" if safe else "plain where:     ", x.grad.item(), y.grad.item())
+    assert (x.grad.item() == 0.0) if safe else math.isnan(x.grad.item())
+
+# %% [markdown]
+# With the safe denominator, the counterexample $f$ would get the gradient $(0, 0)$ at the origin: its partial derivatives, which exist. An engine cannot tell you that $f$ has no derivative there; only the definition can.
 #
 # ## 1.5 Kinks: what autograd reports where there is no derivative
 #
@@ -271,7 +319,8 @@ assert x.grad.item() == 0.0
 #
 # * The derivative is the slope of the best linear approximation; difference quotients estimate it, with error $O(h)$ (forward) or $O(h^2)$ (central) until rounding takes over near $h \approx 10^{-8}$ or $10^{-5}$.
 # * In several variables, differentiability asks for one linear map that works from every direction at once. Partial and directional derivatives are then its values on vectors.
-# * $f(x,y) = yx^2/(x^2+y^2)$ has every directional derivative at the origin, $D_v f(0) = f(v)$, but they are not linear in $v$: it is not differentiable there. Its partial derivative $2xy^3/(x^2+y^2)^2$ is not continuous at the origin.
+# * $f(x,y) = yx^2/(x^2+y^2)$ has every directional derivative at the origin, $D_v f(0) = f(v)$, but they are not linear in $v$: it is not differentiable there. Its partial derivative $2xy^3/(x^2+y^2)^2$ is not continuous at the origin (which alone would not prove it: continuous partials imply differentiability, not the other way round). $x^3y/(x^6+y^2)$ has linear directional derivatives and is not even continuous at the origin: the definition decides.
+# * At a removable singularity, autograd differentiates the formula: a `nan` from $0/0$ says nothing about the function.
 # * At kinks, autograd returns a convention (relu'(0) = 0), not a derivative.
 #
 # ## Further reading

@@ -321,11 +321,11 @@ plotting.directional_slice(rosenbrock, p0, v, slope, span=0.4,
 # %% [markdown]
 # ## 2.4 Steepest ascent and level sets
 #
-# **Idea.** Among unit vectors $u$, which direction increases $f$ fastest? By the Cauchy–Schwarz inequality,
+# **Idea.** Among unit vectors $u$, which direction increases $f$ fastest? For a differentiable $f$, $D_u f(x) = \nabla f(x) \cdot u$, and a dot product with a unit vector is
 #
-# $$D_u f(x) = \nabla f(x) \cdot u = \lVert \nabla f(x) \rVert \cos\theta ,$$
+# $$\nabla f(x) \cdot u = \lVert \nabla f(x) \rVert \cos\theta ,$$
 #
-# where $\theta$ is the angle between $u$ and the gradient. So
+# where $\theta$ is the angle between $u$ and the gradient (this is what the angle between two vectors means). The Cauchy–Schwarz inequality, $|\nabla f \cdot u| \le \lVert \nabla f \rVert \lVert u \rVert$, is the bound $|\cos\theta| \le 1$, with equality exactly when $u$ is parallel to $\nabla f$. So
 #
 # * the slope is largest, $\lVert \nabla f \rVert$, along $u = \nabla f / \lVert \nabla f \rVert$: **the gradient points in the direction of steepest ascent**, and $-\nabla f$ in the direction of steepest descent;
 # * the slope is zero for $\theta = 90°$. Along a level set $\{f = c\}$, $f$ does not change, so its tangent has zero slope: **the gradient is orthogonal to the level sets**.

@@ -47,18 +47,18 @@ assert (c.forward, c.backward) == (6, 8)
 # %% [markdown]
 # Backward ran 8 VJP rules for 6 forward ops: `mul` has two inputs that need a gradient, and so does the final `add`, while `sin`, `pow` and the two `sum`s have one each.
 #
-# Forward mode propagates a tangent (a direction) alongside each value. One pass with tangent $e_j$ gives the $j$-th partial derivative, the directional derivative along $e_j$:
+# Forward mode propagates a tangent (a direction) alongside each value. One pass with tangent $e_j$ gives the $j$-th partial derivative, the directional derivative along $e_j$ (basis vectors are numbered from 1, as in lessons 6 and 9: $e_3$ is the third):
 
 # %%
 x = torch.linspace(-1, 1, 5, dtype=torch.float64)
-e2 = torch.tensor([0.0, 0.0, 1.0, 0.0, 0.0], dtype=torch.float64)
+e3 = torch.tensor([0.0, 0.0, 1.0, 0.0, 0.0], dtype=torch.float64)
 with count_ops() as c:
     with fwAD.dual_level():
-        out = f(fwAD.make_dual(x, e2))
-        d2 = fwAD.unpack_dual(out).tangent
-print(c, " df/dx_2 =", d2.item())
-exact = np.sin(0.0) + 0.0 * np.cos(0.0) + 2 * 0.0  # sin x + x cos x + 2x at x_2 = 0
-assert c.forward == 6 and c.jvp == 8 and abs(d2.item() - exact) < 1e-12
+        out = f(fwAD.make_dual(x, e3))
+        d3 = fwAD.unpack_dual(out).tangent
+print(c, " df/dx_3 =", d3.item())
+exact = np.sin(0.0) + 0.0 * np.cos(0.0) + 2 * 0.0  # sin x + x cos x + 2x at x_3 = 0
+assert c.forward == 6 and c.jvp == 8 and abs(d3.item() - exact) < 1e-12
 
 # %% [markdown]
 # One forward-mode pass costs as much as one reverse pass (6 + 8 here), but it gives **one** partial derivative, where the reverse pass gave all five.
@@ -130,23 +130,25 @@ print(f"slopes: forward {slope_forward:.2f}, reverse {slope_reverse:.2f};  "
 assert abs(slope_forward - 1) < 0.01 and abs(slope_reverse) < 0.01 and ratio < 3
 
 # %% [markdown]
-# Here $f$ is *vectorized*: six primitives whatever $n$ is, so the cost of $f$ is flat too. Written with a Python loop over the entries, $f$ costs about $4n$ primitives. Reverse mode still costs a constant times $f$, while forward mode now costs $n$ times $f$, i.e. $O(n^2)$:
+# Here $f$ is *vectorized*: six primitives whatever $n$ is, so the cost of $f$ is flat too. Written with a Python loop over the entries, the same $f$ costs $6n$ primitives (an index, `sin`, two products, two additions per entry). Reverse mode still costs a constant times $f$. Forward mode needs $n$ passes, and each pass costs $f$'s primitives *plus their JVPs* (more than one for an op with two tangent inputs), so it costs about $c\,n$ times $f$ with a constant $c$ above 2, i.e. $O(n^2)$; the last column measures $c$:
 
 # %%
 def f_loop(x):
     total = 0.0
     for i in range(x.numel()):
         xi = x[i]
-        total = total + xi.sin() * xi
+        total = total + xi.sin() * xi + xi * xi
     return total
 
 
-print(f"{'n':>4}{'f':>8}{'reverse':>9}{'forward':>9}{'reverse/f':>11}{'forward/f':>11}")
+print(f"{'n':>4}{'f':>8}{'reverse':>9}{'forward':>9}{'reverse/f':>11}{'forward/(n f)':>15}")
 for n in [4, 8, 16, 32]:
-    c = gradient_costs(f_loop, torch.linspace(-1, 1, n, dtype=torch.float64))
+    x = torch.linspace(-1, 1, n, dtype=torch.float64)
+    assert abs(f_loop(x).item() - f(x).item()) < 1e-12  # the same f
+    c = gradient_costs(f_loop, x)
     print(f"{n:>4}{c['f']:>8}{c['reverse']:>9}{c['forward']:>9}"
-          f"{c['reverse'] / c['f']:>11.2f}{c['forward'] / c['f']:>11.2f}")
-    assert c["f"] == 4 * n and c["reverse"] / c["f"] < 3 and c["forward"] / c["f"] > n
+          f"{c['reverse'] / c['f']:>11.2f}{c['forward'] / (n * c['f']):>15.2f}")
+    assert c["f"] == 6 * n and c["reverse"] / c["f"] < 3 and 2 < c["forward"] / (n * c["f"]) < 3
 
 # %% [markdown]
 # ## 7.3 Tall and wide Jacobians: choosing a mode
@@ -158,7 +160,7 @@ for n in [4, 8, 16, 32]:
 #
 # So a *wide* Jacobian ($m < n$, e.g. a loss: $m = 1$) favours reverse mode and a *tall* one ($m > n$) favours forward mode. The right panel of the figure above shades the $(n, m)$ plane accordingly. (JAX calls the two `jacrev` and `jacfwd`.)
 #
-# **Demo.** Take $f(v) = \tanh(W v)$ with $W$ of shape $3 \times 5$. One reverse pass with cotangent $e_1$ costs two VJPs (`tanh`, `matmul`) and gives row 1 of $J$; one forward pass with tangent $e_4$ costs two JVPs and gives column 4:
+# **Demo.** Take $f(v) = \tanh(W v)$ with $W$ of shape $3 \times 5$. One reverse pass with cotangent $e_2$ costs two VJPs (`tanh`, `matmul`) and gives row 2 of $J$; one forward pass with tangent $e_5$ costs two JVPs and gives column 5 (in code, rows and columns are indexed from 0: `J[1]` and `J[:, 4]`):
 
 # %%
 from minigrad.autograd.functional import jacobian as reference_jacobian
@@ -174,10 +176,10 @@ with count_ops() as rev:
     y.backward(torch.tensor([0.0, 1.0, 0.0], dtype=torch.float64))
 with count_ops() as fwd:
     with fwAD.dual_level():
-        e4 = torch.tensor([0.0, 0.0, 0.0, 0.0, 1.0], dtype=torch.float64)
-        column = fwAD.unpack_dual(torch.tanh(W @ fwAD.make_dual(x, e4))).tangent
-print("row 1:   ", leaf.grad, f"  ({rev.backward} VJPs)")
-print("column 4:", column, f"  ({fwd.jvp} JVPs)")
+        e5 = torch.tensor([0.0, 0.0, 0.0, 0.0, 1.0], dtype=torch.float64)
+        column = fwAD.unpack_dual(torch.tanh(W @ fwAD.make_dual(x, e5))).tangent
+print("row 2:   ", leaf.grad, f"  ({rev.backward} VJPs)")
+print("column 5:", column, f"  ({fwd.jvp} JVPs)")
 assert torch.allclose(leaf.grad, J[1]) and torch.allclose(column, J[:, 4])
 assert rev.backward == 2 and fwd.jvp == 2
 
@@ -308,7 +310,7 @@ assert recorded == [d + 1 if d else 0 for d in depths] and set(unrecorded) == {0
 #
 # ## Further reading
 #
-# * A. Griewank and A. Walther, *Evaluating Derivatives* (SIAM, 2008), chapters 3-4: the cost of forward and reverse mode, and checkpointing.
+# * A. Griewank and A. Walther, *Evaluating Derivatives* (2nd ed., SIAM, 2008), chapters 3-4: the cost of forward and reverse mode; chapter 12: reversal schedules and checkpointing.
 # * The JAX Autodiff Cookbook: `jacfwd` versus `jacrev`, and "how it's made" (the cost of a VJP).
 # * A. G. Baydin, B. A. Pearlmutter, A. A. Radul and J. M. Siskind, "Automatic differentiation in machine learning: a survey" (JMLR, 2018), section 3.
 # * M. Blondel and V. Roulet, *The Elements of Differentiable Programming* (2024), on checkpointing and the memory of reverse mode.

@@ -212,7 +212,7 @@ assert torch.equal(F.grad, torch.ones(2)) and not F.is_leaf and x.is_leaf
 # %% [markdown]
 # ### Exercise 8.2 — predict, then verify
 #
-# Let $z = x \cdot \operatorname{detach}(x^2) + x^2$ (elementwise). Predict $\partial \sum z / \partial x$: the detached factor is a constant, so it is $x^2 + 2x$, not $3x^2 + 2x$. Write `grad_with_detach(x)` that builds $z$ with `detach()` from `x` (1-D, requires grad), runs a backward pass, and returns `x.grad`.
+# Let $z = x \cdot \operatorname{detach}(x^2) + x^2$ (elementwise). First predict $\partial \sum z / \partial x$ on paper (what is the derivative of a detached factor?). Then write `grad_with_detach(x)` that builds $z$ with `detach()` from `x` (1-D, requires grad), runs a backward pass, and returns `x.grad`.
 
 # %% [answer] nb08.grad_with_detach
 def grad_with_detach(x):
@@ -230,6 +230,17 @@ check("nb08.grad_with_detach")
 from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
 check_hidden("nb08.grad_with_detach")
 ### END HIDDEN TESTS
+
+# %% [markdown]
+# Your prediction, against autograd: the detached factor $x^2$ is a constant for the backward pass, so the gradient is $x^2 + 2x$ (the product rule would give $3x^2 + 2x$ without `detach`).
+
+# %%
+x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+got = grad_with_detach(x)
+got = got.detach().numpy() if isinstance(got, torch.Tensor) else np.asarray(got, dtype=float)
+predicted = (x**2 + 2 * x).detach().numpy()
+print("autograd:", got, "  x^2 + 2x:", predicted)
+assert np.allclose(got, predicted)
 
 # %% [markdown]
 # **Detach as a tool.** The *straight-through estimator* uses a value in the forward pass but another gradient in the backward pass: `x + (torch.round(x) - x).detach()` equals `round(x)`, and its gradient is that of `x`, i.e. 1 (round itself has gradient 0 almost everywhere).
@@ -283,9 +294,9 @@ for value in [0.001, -0.3, 5.0]:
 #
 # **Idea.** Gradient descent updates the parameters against the gradient,
 #
-# $$x_{i+1} = x_i - \lambda \, \frac{\partial J}{\partial x}(x_i),$$
+# $$x_{i+1} = x_i - \lambda \, \frac{\partial L}{\partial x}(x_i),$$
 #
-# where $J$ is the loss and $\lambda$ the learning rate: the second term is the derivative **of $J$ with respect to $x$**, scaled. This is what `optimizer.step()` does for plain SGD. The update itself must not be recorded (it is not part of the model), and a leaf that requires grad cannot be changed in place while recording:
+# where $L$ is the loss (lessons 6 and 7 keep $J$ for the Jacobian) and $\lambda$ the learning rate: the second term is the derivative **of $L$ with respect to $x$**, scaled. This is what `optimizer.step()` does for plain SGD. The update itself must not be recorded (it is not part of the model), and a leaf that requires grad cannot be changed in place while recording:
 
 # %%
 p = torch.tensor([1.0, -2.0], requires_grad=True)
@@ -400,9 +411,9 @@ assert curves["correct loop"][-1] < 0.02 < min(curves["forgot zero_grad"][-10:])
 # * Accumulating `(L_j / k).backward()` over $k$ equal micro-batches gives exactly the full-batch gradient.
 # * `detach()` makes a constant, `no_grad()` records nothing, `requires_grad=False` leaves get no `.grad`; non-leaves need `retain_grad()`.
 # * The graph is rebuilt by every forward pass, so Python control flow is differentiated along the path that ran.
-# * Parameter updates run under `no_grad`, in place: $x \leftarrow x - \lambda\, \partial J / \partial x$.
+# * Parameter updates run under `no_grad`, in place: $x \leftarrow x - \lambda\, \partial L / \partial x$.
 #
-# **Think.** In the "forgot zero_grad" loop, the step at iteration $t$ uses $\sum_{s \le t} \nabla J(x_s)$. Which well-known optimizer does this resemble, and with what parameter?
+# **Think.** In the "forgot zero_grad" loop, the step at iteration $t$ uses $\sum_{s \le t} \nabla L(x_s)$. Which well-known optimizer does this resemble, and with what parameter?
 #
 # ## Further reading
 #
