@@ -958,6 +958,106 @@ def cat(tensors, dim=0):
 concat = concatenate = cat
 
 
+# split and chunk: one node with several outputs, each a view of the input ---------------
+
+_SPLITS: dict = {}
+
+
+def _split_function(name: str):
+    """The custom Function behind split/chunk, its node named as PyTorch's
+    (``SplitBackward0``, ``SplitWithSizesBackward0``): one node for all the pieces."""
+    if name not in _SPLITS:
+        from .autograd.function import Function
+
+        def forward(ctx, x, sizes, dim):
+            ctx.dim = dim
+            idx, start, out = [slice(None)] * x.ndim, 0, []
+            for size in sizes:
+                idx[dim] = slice(start, start + size)
+                out.append(Tensor._make(x._data[tuple(idx)]))
+                start += size
+            return tuple(out)
+
+        def backward(ctx, *grads):  # the pieces' gradients side by side (zeros if unused)
+            return cat(list(grads), ctx.dim), None, None
+
+        fn = type(name, (Function,), {"forward": staticmethod(forward),
+                                      "backward": staticmethod(backward)})
+        node = fn._backward_cls
+        node.__name__ = node.__qualname__ = name + "Backward0"
+        node.__module__ = "torch.autograd.graph"
+        node.__repr__ = engine.GradFn.__repr__
+        _SPLITS[name] = fn
+    return _SPLITS[name]
+
+
+def _split(x: Tensor, sizes: tuple, dim: int, name: str) -> tuple:
+    pieces = _split_function(name).apply(x, sizes, dim)
+    for k, piece in enumerate(pieces):
+        _view_of(piece, x)
+        piece._split_output = (k, name)  # in place on a piece is refused (see _check_inplace)
+    if getattr(x, "_fw", None) is not None:  # forward mode: the tangent's pieces
+        from .autograd import forward_ad
+
+        for piece, tangent in zip(pieces, _split(x._fw, sizes, dim, name), strict=True):
+            forward_ad._set_tangent(piece, tangent)
+    return pieces
+
+
+def _split_dim(x: Tensor, dim, what: str) -> int:
+    if x.ndim == 0:
+        raise RuntimeError(f"{what} expects at least a 1-dimensional tensor")
+    return _dim(dim, x.ndim)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``tensor`` along ``dim``: of ``split_size`` each (the last one smaller),
+    or of the given sizes; views of ``tensor``."""
+    d = _split_dim(tensor, dim, "split")
+    n = tensor.shape[d]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = tuple(split_size_or_sections)
+        if not builtins.all(isinstance(k, builtins.int) for k in sizes):
+            bad = next(k for k in sizes if not isinstance(k, builtins.int))
+            raise TypeError("split_with_sizes(): argument 'split_sizes' (position 2) must be "
+                            f"tuple of ints, but found element of type {type(bad).__name__}")
+        if builtins.any(k < 0 for k in sizes):
+            raise RuntimeError("split_with_sizes expects split_sizes have only non-negative "
+                               f"entries, but got split_sizes={list(sizes)}")
+        if builtins.sum(sizes) != n:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
+                f"size at dimension {d}), but got split_sizes={list(sizes)}")
+        return _split(tensor, sizes, d, "SplitWithSizes")
+    size = split_size_or_sections
+    if not isinstance(size, builtins.int):
+        raise TypeError("split_with_sizes(): argument 'split_sizes' (position 2) must be "
+                        f"tuple of ints, not {type(size).__name__}")
+    if size < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
+    if size == 0 and n:
+        raise RuntimeError("split_size can only be 0 if dimension size is 0, but got dimension "
+                           f"size of {n}")
+    count = -(-n // size) if size else 1
+    sizes = tuple(builtins.min(size, n - k * size) for k in range(count)) if n else (0,)
+    return _split(tensor, sizes, d, "Split")
+
+
+def chunk(input, chunks, dim=0):  # noqa: A002
+    """``chunks`` pieces of (nearly) equal size along ``dim`` (fewer if they do not fill
+    them: pieces of ceil(size / chunks)); views of ``input``."""
+    if not isinstance(chunks, builtins.int):
+        raise TypeError(f"chunk(): argument 'chunks' (position 1) must be int, not "
+                        f"{type(chunks).__name__}")
+    d = _split_dim(input, dim, "chunk")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    n = input.shape[d]
+    if n == 0:
+        return _split(input, (0,) * chunks, d, "SplitWithSizes")
+    return split(input, -(-n // chunks), d)
+
+
 def stack(tensors, dim=0):
     tensors = list(_check_same_dims(list(tensors), dim, "stack"))
     for k, t in enumerate(tensors[1:], 1):
@@ -1133,6 +1233,13 @@ VIEW_LEAF_INPLACE = ("a view of a leaf Variable that requires grad is being used
 def _check_inplace(x: Tensor, view: bool = False) -> None:
     if not grad_mode._state.enabled:
         return
+    if x._requires_grad and "_split_output" in x.__dict__:
+        k, name = x._split_output
+        raise RuntimeError(
+            f"Output {k} of {name} is a view and is being modified inplace. This view "
+            "is the output of a function that returns multiple views. Such functions do not "
+            "allow the output views to be modified inplace. You should replace the inplace "
+            "operation by an out-of-place one.")
     base = x._base
     if base is not None and base._node is None and base._requires_grad:
         raise RuntimeError(VIEW_LEAF_INPLACE)
@@ -1313,7 +1420,8 @@ greater_equal less less_equal not_equal logical_and logical_or logical_xor logic
 isinf isfinite equal isclose allclose all any argmax argmin sum mean prod max min amax amin
 norm logsumexp softmax log_softmax var std matmul mm mv bmm dot inner outer ger reshape view
 view_as reshape_as flatten transpose swapaxes swapdims t permute squeeze unsqueeze expand
-expand_as broadcast_to contiguous clone to type_as floor_divide remainder fmod""".split()
+expand_as broadcast_to contiguous clone to type_as floor_divide remainder fmod split
+chunk""".split()
 
 _INPLACE = """add sub mul div pow neg exp log sqrt sin cos tanh sigmoid abs clamp clip
 floor ceil round sign""".split()

@@ -107,7 +107,7 @@ assert np.allclose(x.grad.numpy(), [0.1911, 0.7645, 5.1603], atol=1e-4)
 #
 # ### Exercise 8.1 — micro-batch gradient accumulation
 #
-# The model is linear regression with the mean squared error, $L(w) = \frac1N \lVert X w - y \rVert^2$. Write `accumulated_grad(w, X, y, k)`: `w` (1-D, requires grad) arrives with a **stale** `w.grad` from an earlier step; clear it, then split the rows of `X` and `y` into `k` equal consecutive micro-batches (`N` is a multiple of `k`) and accumulate the gradient of $L$ with one backward call per micro-batch. Return `w.grad`.
+# The model is linear regression with the mean squared error, $L(w) = \frac1N \lVert X w - y \rVert^2$. Write `accumulated_grad(w, X, y, k)`: `w` (1-D, requires grad) arrives with a **stale** `w.grad` from an earlier step; clear it, then split the rows of `X` and `y` into `k` equal consecutive micro-batches (`N` is a multiple of `k`; `torch.chunk(X, k)` or slices do it) and accumulate the gradient of $L$ with one backward call per micro-batch. Return `w.grad`.
 
 # %% [answer] nb08.accumulated_grad
 def accumulated_grad(w, X, y, k):

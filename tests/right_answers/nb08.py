@@ -20,6 +20,12 @@ RIGHT = {
             "                 - y[j * size:(j + 1) * size]) ** 2).mean()\n"
             "        (loss / k).backward()\n"
             "    return w.grad.numpy().copy()\n"),
+        "torch.chunk into micro-batches": (
+            "def accumulated_grad(w, X, y, k):\n"
+            "    w.grad = None\n"
+            "    for Xb, yb in zip(torch.chunk(X, k), y.chunk(k)):\n"
+            "        (((Xb @ w - yb) ** 2).mean() / k).backward()\n"
+            "    return w.grad\n"),
     },
     "nb08.grad_with_detach": {
         "detached copy of x, backward with ones": (
