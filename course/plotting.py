@@ -27,15 +27,23 @@ def _finish(fig, title: str | None = None) -> None:
 # Shared ----------------------------------------------------------------------------------
 
 def loglog(xs, series: dict[str, Sequence[float]], *, xlabel: str, ylabel: str,
-           title: str | None = None, slopes: dict[str, float] | None = None) -> None:
-    """Several curves on log-log axes, with optional reference slopes (e.g. h and h^2)."""
+           title: str | None = None, slopes: dict[str, tuple[float, str]] | None = None,
+           ) -> None:
+    """Several curves on log-log axes, with optional reference slopes: ``{label: (p,
+    series)}`` draws a guide of slope p a factor 10 below that series' rightmost point
+    (parallel to it where the series has that slope), over the two decades to its left,
+    in the series' colour, one line style per guide."""
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     xs = np.asarray(xs, dtype=float)
-    for (label, ys), color in zip(series.items(), cycle(COLORS), strict=False):
-        ax.loglog(xs, np.asarray(ys, dtype=float), "o-", ms=3, label=label, color=color)
-    for label, p in (slopes or {}).items():
-        ys = xs ** p
-        ax.loglog(xs, ys / ys[0] * 1e-1, ":", color="gray", label=label)
+    colors = dict(zip(series, cycle(COLORS), strict=False))
+    for label, ys in series.items():
+        ax.loglog(xs, np.asarray(ys, dtype=float), "o-", ms=3, label=label, color=colors[label])
+    for (label, (p, along)), style in zip((slopes or {}).items(), cycle([":", "--", "-."]),
+                                          strict=False):
+        x1, y1 = xs.max(), float(np.asarray(series[along], dtype=float)[np.argmax(xs)])
+        guide = np.geomspace(x1 / 100, x1, 20)
+        ax.loglog(guide, y1 / 10 * (guide / x1) ** p, style, color=colors[along], lw=2,
+                  label=label)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, which="both", alpha=0.3)

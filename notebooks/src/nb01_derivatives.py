@@ -109,7 +109,8 @@ exact = math.cos(1.0)
 forward_err = [abs((math.sin(1 + s) - math.sin(1)) / s - exact) for s in steps]
 central_err = [abs((math.sin(1 + s) - math.sin(1 - s)) / (2 * s) - exact) for s in steps]
 plotting.loglog(steps, {"forward difference": forward_err, "central difference": central_err},
-                xlabel="step h", ylabel="|error|", slopes={"slope 1": 1, "slope 2": 2},
+                xlabel="step h", ylabel="|error|", slopes={"slope 1 (h)": (1, "forward difference"),
+                                                                  "slope 2 (h^2)": (2, "central difference")},
                 title="Error of difference quotients for sin'(1)")
 
 # %% [markdown]
