@@ -401,12 +401,23 @@ def _record(gb, course, result: UnitResult, spec: judge.Spec, received) -> None:
     gb.db.commit()
 
 
+_released: dict = {}
+
+
+def _locked(course: Course, assignment: str, notebook: str) -> dict:
+    """The released notebook's locked cells (read once per run and notebook)."""
+    key = (str(course.root), assignment, notebook)
+    if key not in _released:
+        release = course.path("release", assignment, f"{notebook}.ipynb")
+        _released[key] = judge.spec_from(nbformat.read(release, 4), None, notebook).locked
+    return _released[key]
+
+
 def _write_autograded(course: Course, result: UnitResult, data: bytes, spec) -> None:
     """The graded notebook for the formgrader: instructor cells restored, each test
     cell showing its verdict (no hidden test code, no tracebacks)."""
     nb = judge.read_submission(data)
-    release = course.path("release", result.assignment, f"{result.notebook}.ipynb")
-    locked = judge.spec_from(nbformat.read(release, 4), None, result.notebook).locked
+    locked = _locked(course, result.assignment, result.notebook)
     verdicts = {e["id"]: e for e in result.exercises}
     for cell in nb.cells:
         if cell.get("cell_type") == "code":
