@@ -193,6 +193,11 @@ exercise(
     id="nb05.topological_sort", name="topological_sort", points=3, by_hand=True,
     driver="nb05_toposort", signature="topological_sort(root)", sample=_dag_case,
     reference=_toposort_reference, accept="topological", visible=4, hidden=30,
+    # Policy: the visible cases have the kinds of the hidden edge cases (a lone root, a
+    # repeated parent, a diamond, two diamonds with a node the root does not depend on).
+    visible_cases=[[_value([[]])], [_value([[], [0], [1, 1]])],
+                   [_value([[], [0], [0], [2, 1]])],
+                   [_value([[], [], [1, 0], [1], [0, 3], [2, 4], [3], [5, 5]])]],
     edge_cases=[[_value([[]])], [_value([[], [0, 0]])], [_value([[], [0], [0], [1, 2]])],
                 [_value([[], [], [0, 1], [0, 1], [2, 3], [4, 4]])]],
     hint="depth-first search: visit every parent first, then append the node; keep a set "
@@ -233,6 +238,12 @@ exercise(
     builds_on=["nb05.Scalar", "nb05.topological_sort"],
     signature="out.backward()", sample=_expression_case,
     reference=_reference_grads, rtol=1e-7, atol=1e-9, visible=5, hidden=60,
+    # Policy: the visible cases have the kinds of the hidden edge cases (a + a, a shared
+    # product, a shared tanh), and a leaf the output does not depend on (its grad stays 0).
+    visible_cases=[[_value([-0.8]), _value([["add", 0, 0]])],
+                   [_value([1.5, -0.5]), _value([["mul", 1, 0], ["add", 2, 1], ["mul", 2, 3]])],
+                   [_value([-0.4]), _value([["tanh", 0, 0], ["mul", 1, 1], ["add", 2, 1]])],
+                   [_value([1.2, 0.5]), _value([["exp", 0, 0], ["mul", 2, 2]])]],
     edge_cases=[[_value([1.5]), _value([["add", 0, 0]])],
                 [_value([2.0, -3.0]), _value([["mul", 0, 1], ["add", 2, 0], ["mul", 3, 2]])],
                 [_value([0.7]), _value([["tanh", 0, 0], ["mul", 1, 1], ["mul", 2, 1]])]],
