@@ -813,6 +813,9 @@ def nb04_babylonian(namespace: dict, x: float, n: int):
     babylonian = _answer(namespace, "babylonian")
     value = babylonian(x, n)  # first on a float: a stub says so before Dual is needed
     t = babylonian(_answer(namespace, "Dual")(x, 1.0), n)
+    if not hasattr(t, "primal") or not hasattr(t, "tangent"):
+        raise AnswerError(f"babylonian(Dual(x, 1.0), {n}) must return a Dual (computed from "
+                          f"its argument), not a {type(t).__name__}")
     return {"float": value, "primal": t.primal, "tangent": t.tangent}
 
 

@@ -109,11 +109,11 @@ assert v5.grad_fn.name() == "SubBackward0" and abs(v5.item() - trace["v5"]) < 1e
 #
 # ### Exercise 3.2 — the tangent trace
 #
-# Write `tangent_trace(x1, x2, dx1, dx2)` that returns the tangents $\dot v_{-1}, \dots, \dot v_5$ as a dict with the same keys. Work the local derivatives out by hand (minigrad's autograd is switched off while this is checked).
+# Write `tangent_trace(x1, x2, dx1, dx2)` that returns the tangents $\dot v_{-1}, \dots, \dot v_5$ as a dict with the same keys. Work the local derivatives out **by hand**: no autodiff library (minigrad's autograd and PyTorch are switched off while this is checked); NumPy and `math` are fine, and so is calling your `primal_trace` for the values.
 
 # %% [answer] nb03.tangent_trace
 def tangent_trace(x1, x2, dx1, dx2):
-    """Forward-mode tangents of the trace of ln x1 + x1 x2 - sin x2 along (dx1, dx2)."""
+    """Forward-mode tangents of the trace of ln x1 + x1 x2 - sin x2 along (dx1, dx2), by hand."""
     ### BEGIN SOLUTION
     d = {"v-1": dx1, "v0": dx2}
     d["v1"] = d["v-1"] / x1
@@ -165,11 +165,13 @@ assert abs(dy_dx2 - (2 - math.cos(5))) < 1e-15 and round(dy_dx2, 4) == 1.7163
 #
 # ### Exercise 3.3 — the adjoint trace
 #
-# Write `adjoint_trace(x1, x2)` that returns the adjoints $\bar v_{-1}, \dots, \bar v_5$ as a dict with the same keys. Compute the primal trace first (you need its values), then the adjoints in reverse order.
+# Write `adjoint_trace(x1, x2)` that returns the adjoints $\bar v_{-1}, \dots, \bar v_5$ as a dict with the same keys. Compute the primal trace first (you need its values: call your `primal_trace` from Exercise 3.1), then the adjoints in reverse order.
+
+This exercise is **by hand**: no autodiff library. NumPy and `math` are fine; minigrad's `backward` and PyTorch are switched off while it is checked, and that includes any function you define in this cell (a `primal_trace` redefined here with minigrad tensors fails as well).
 
 # %% [answer] nb03.adjoint_trace
 def adjoint_trace(x1, x2):
-    """Reverse-mode adjoints dy/dv_i of the trace of ln x1 + x1 x2 - sin x2."""
+    """Reverse-mode adjoints dy/dv_i of the trace of ln x1 + x1 x2 - sin x2, by hand."""
     ### BEGIN SOLUTION
     v = primal_trace(x1, x2)
     a = {k: 0.0 for k in v}
@@ -306,11 +308,11 @@ assert add == (1.0, 1.0) and mul == (-3.0, 2.0) and route == (1.0, 0.0)
 #
 # ### Exercise 3.4 — backpropagate through the stages
 #
-# Write `staged_backward(x, y)` that returns the pair $(\partial f / \partial x, \partial f / \partial y)$: the forward stages, then the backward stages in reverse order. $x$ is used three times (in `num`, `sigx` and `xpy`), $y$ twice.
+# Write `staged_backward(x, y)` that returns the pair $(\partial f / \partial x, \partial f / \partial y)$: the forward stages, then the backward stages in reverse order. $x$ is used three times (in `num`, `sigx` and `xpy`), $y$ twice. By hand, as in 3.2 and 3.3: no autodiff library (NumPy and `math` are fine); the cell after the check compares your stages with minigrad.
 
 # %% [answer] nb03.staged_backward
 def staged_backward(x, y):
-    """(df/dx, df/dy) for f = (x + sigmoid(y)) / (sigmoid(x) + (x + y)^2), staged."""
+    """(df/dx, df/dy) for f = (x + sigmoid(y)) / (sigmoid(x) + (x + y)^2), staged by hand."""
     ### BEGIN SOLUTION
     sigy = 1 / (1 + math.exp(-y))
     num = x + sigy
