@@ -815,7 +815,7 @@ def nb04_babylonian(namespace: dict, x: float, n: int):
     t = babylonian(_answer(namespace, "Dual")(x, 1.0), n)
     if not hasattr(t, "primal") or not hasattr(t, "tangent"):
         raise AnswerError(f"babylonian(Dual(x, 1.0), {n}) must return a Dual (computed from "
-                          f"its argument), not a {type(t).__name__}")
+                          f"its argument); it returned a {type(t).__name__} value")
     return {"float": value, "primal": t.primal, "tangent": t.tangent}
 
 

@@ -91,13 +91,28 @@ def _point_case(rng: np.random.Generator) -> list:
 
 exercise(
     id="nb09.hessian", name="hessian", points=3, signature="hessian(f, x)",
-    sample=_point_case, reference=_hessian_reference, rtol=1e-8, atol=1e-10,
+    # Autodiff is exact: an answer by Hessian-vector products is within ~1e-16 of the
+    # reference (relative to the largest entry).  A central difference of gradients is
+    # not, at any step h (its best, eps^(2/3), is about 1e-11): judged to a few hundred
+    # roundings, it fails by a factor 10 or more, where rtol=1e-8 let it pass.
+    sample=_point_case, reference=_hessian_reference, rtol=1e-12, atol=1e-12,
+    scaled_atol=True,
+    builds_on=["nb09.hvp"],  # the statement's Hessian-vector products may be the student's hvp
+    # The kinds of the hidden edge cases, with other numbers: n = 1, and Rosenbrock at a
+    # point with integer coordinates.
+    visible_cases=[[fn("t_sin_quartic"), tensor([-0.4])],
+                   [fn("t_rosenbrock"), tensor([-1.0, 2.0, 0.0])]],
     edge_cases=[[fn("t_sin_quartic"), tensor([0.7])], [fn("t_rosenbrock"), tensor([1.0, 1.0])]],
     hint="column j of H is the Hessian-vector product with the basis vector e_j.",
     mistakes=[
         ("that is the gradient's outer product, not the Hessian: differentiate the gradient "
          "again (create_graph=True).",
          lambda func, x: np.outer(*[_grad(func, x)] * 2)),
+        ("that is only the diagonal: column j is the derivative of g . e_j = g[j], one "
+         "backward pass per column.", lambda func, x: np.diag(np.diag(_hessian_reference(func, x)))),
+        ("every column is H 1 (the derivative of g.sum()): differentiate g . e_j for "
+         "column j.", lambda func, x: np.repeat(
+             _hessian_reference(func, x).sum(axis=1, keepdims=True), x.numel(), axis=1)),
     ],
 )
 
@@ -122,12 +137,28 @@ def _convex_case(rng: np.random.Generator) -> list:
 
 exercise(
     id="nb09.newton_step", name="newton_step", points=2, signature="newton_step(f, x)",
-    sample=_convex_case, reference=_newton, rtol=1e-8, atol=1e-10,
+    # x - H^{-1} g by autodiff and a linear solve (np.linalg.solve, inv, lstsq) is within
+    # ~1e-14 of the reference; a Hessian by finite differences is at 1e-10 at best (the
+    # same tolerance as nb09.hessian: it fails by a factor 20 or more).
+    sample=_convex_case, reference=_newton, rtol=1e-12, atol=1e-12, scaled_atol=True,
+    builds_on=["nb09.hessian"],  # the statement suggests the student's hessian
+    # n = 1 (where the diagonal of H is all of it) and n > 1, for both functions.
+    visible_cases=[[fn("t_softplus"), tensor([0.8])],
+                   [fn("t_logsumexp"), tensor([1.5, -0.5, 0.3])],
+                   [fn("t_softplus"), tensor([-1.0, 2.0, 0.5, -0.2])]],
+    edge_cases=[[fn("t_logsumexp"), tensor([-0.6])],
+                [fn("t_softplus"), tensor([2.0, -1.0, 0.5, 3.0, -1.5])],
+                [fn("t_logsumexp"), tensor([0.0, 1.0])]],
     hint="solve H d = g (np.linalg.solve on the Hessian and the gradient), then return x - d.",
     mistakes=[
         ("the Newton step goes against the gradient: x - H^{-1} g, not x + H^{-1} g.",
          lambda func, x: _newton(func, x, sign=1.0)),
         ("that is a gradient step x - g; Newton's step uses the inverse Hessian, "
          "x - H^{-1} g.", lambda func, x: _newton(func, x, gradient_step=True)),
+        ("that is the step d = H^{-1} g; return the new point x - d.",
+         lambda func, x: x.detach().numpy() - _newton(func, x)),
+        ("that uses only the diagonal of H: solve the whole system H d = g.",
+         lambda func, x: x.detach().numpy() - _grad(func, x) / np.diag(
+             _hessian_reference(func, x))),
     ],
 )

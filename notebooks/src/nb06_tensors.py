@@ -155,7 +155,7 @@ assert abs(lhs - rhs) < 1e-12
 #
 # ### Exercise 6.1: the VJP of matrix multiplication
 #
-# Write `matmul_vjp(g, A, B)` that returns the pair `(grad_A, grad_B)` for `C = A @ B` (NumPy arrays; by hand, so minigrad is off while this is checked).
+# Write `matmul_vjp(g, A, B)` that returns the pair `(grad_A, grad_B)` for `C = A @ B`, in that order: `A` is $n \times k$, `B` is $k \times m$, the upstream gradient `g` is $n \times m$, and each gradient has the shape of its input (NumPy arrays; by hand, so minigrad is off while this is checked).
 
 # %% [answer] nb06.matmul_vjp
 def matmul_vjp(g, A, B):
@@ -165,7 +165,7 @@ def matmul_vjp(g, A, B):
     ### END SOLUTION
 
 # %% [test] nb06.matmul_vjp
-"""matmul_vjp(g, A, B) equals minigrad's gradients of A and B after (A @ B).backward(g), on random shapes."""
+"""matmul_vjp(g, A, B) equals minigrad's gradients of A and B after (A @ B).backward(g), on non-square shapes (where a swapped or transposed gradient has the wrong shape) and square ones."""
 check("nb06.matmul_vjp")
 ### BEGIN HIDDEN TESTS
 from grading.checks import check_hidden  # noqa: E402 (instructor copy only)

@@ -162,7 +162,7 @@ for n in [10, 100, 1000, 10000]:
 #
 # ### Exercise 9.3 — the Hessian from Hessian-vector products
 #
-# Write `hessian(f, x)`: the $n \times n$ Hessian of `f` at the 1-D tensor `x`, one Hessian-vector product per column. (Computing the gradient once with `create_graph=True` and differentiating it $n$ times with `retain_graph=True` saves the repeated forward passes.)
+# Write `hessian(f, x)`: the $n \times n$ Hessian of `f` at the 1-D tensor `x`, one Hessian-vector product per column. (Computing the gradient once with `create_graph=True` and differentiating it $n$ times with `retain_graph=True` saves the repeated forward passes.) Autodiff is exact, and the check allows only a few roundings (of float64, or of float32 for a float32 answer): a Hessian by finite differences of the gradient is not close enough.
 
 # %% [answer] nb09.hessian
 def hessian(f, x):
@@ -177,7 +177,7 @@ def hessian(f, x):
     ### END SOLUTION
 
 # %% [test] nb09.hessian
-"""hessian(f, x) equals minigrad.autograd.functional.hessian at random points."""
+"""hessian(f, x) equals minigrad.autograd.functional.hessian (to a few roundings) at random points, n = 1 included."""
 check("nb09.hessian")
 ### BEGIN HIDDEN TESTS
 from grading.checks import check_hidden  # noqa: E402 (instructor copy only)
@@ -217,7 +217,7 @@ plotting.newton_picture(lambda s: np.log(1 + np.exp(s)) + s**2 / 4 - s,
 # %% [markdown]
 # ### Exercise 9.4 — Newton's step
 #
-# Write `newton_step(f, x)`: one Newton step from the 1-D tensor `x`, i.e. $x - H^{-1} \nabla f(x)$. Use your `hessian` (or `torch.autograd.functional.hessian`) and solve the system with `np.linalg.solve`. Return the new point.
+# Write `newton_step(f, x)`: one Newton step from the 1-D tensor `x`, i.e. $x - H^{-1} \nabla f(x)$. Use your `hessian` (or `torch.autograd.functional.hessian`) and solve the system with `np.linalg.solve`. Return the new point (checked to a few roundings, as in exercise 9.3).
 
 # %% [answer] nb09.newton_step
 def newton_step(f, x):

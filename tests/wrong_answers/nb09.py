@@ -152,3 +152,22 @@ WRONG["nb09.newton_step"].update({
     "1 / H elementwise for the inverse": _NEWTON_HEAD + (
         "    return x.detach().numpy() - (1 / H) @ g\n"),
 })
+WRONG["nb09.hessian"]["central differences of the gradient, h = 1e-5"] = (
+    "import numpy as np\n"
+    "def hessian(f, x, h=1e-5):\n"
+    "    def g(z):\n"
+    "        z = z.detach().requires_grad_(True)\n"
+    "        return torch.autograd.grad(f(z), z)[0].numpy()\n"
+    "    n = x.numel()\n"
+    "    columns = [(g(x + torch.tensor(h * e)) - g(x - torch.tensor(h * e))) / (2 * h)\n"
+    "               for e in np.eye(n)]\n"
+    "    return np.stack(columns, axis=1)\n")
+WRONG["nb09.newton_step"]["a Hessian by central differences (h = 1e-5)"] = (
+    "import numpy as np\n"
+    "def newton_step(f, x, h=1e-5):\n"
+    "    def g(z):\n"
+    "        z = z.detach().requires_grad_(True)\n"
+    "        return torch.autograd.grad(f(z), z)[0].numpy()\n"
+    "    H = np.stack([(g(x + torch.tensor(h * e)) - g(x - torch.tensor(h * e))) / (2 * h)\n"
+    "                  for e in np.eye(x.numel())], axis=1)\n"
+    "    return x.detach().numpy() - np.linalg.solve(H, g(x))\n")
