@@ -104,9 +104,10 @@ def heatmap(matrix, *, title: str | None = None, xlabel: str = "input j",
     _finish(fig, title)
 
 
-def graph(tensor, *, title: str | None = None, params: dict | None = None) -> None:
+def graph(tensor, *, title: str | None = None, params: dict | None = None,
+          caption: str | None = None) -> None:
     """The computational graph below a minigrad tensor (minigrad.viz); ``params``
-    names the leaves, e.g. ``{"x": x}``."""
+    names the leaves, e.g. ``{"x": x}``; ``caption``: lines of text under it."""
     import io
 
     from IPython.display import Image, display
@@ -114,8 +115,10 @@ def graph(tensor, *, title: str | None = None, params: dict | None = None) -> No
     from minigrad.viz import draw_graph
 
     fig = draw_graph(tensor, params=params)
-    if title:
-        fig.suptitle(title)
+    if title:  # above the boxes, never over them
+        fig.suptitle(title, y=1.0, va="bottom")
+    if caption:
+        fig.text(0.5, 0.0, caption, ha="center", va="top", fontsize=9)
     # draw_graph's Figure is not pyplot's, so plt.show() would not display it
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
@@ -247,10 +250,11 @@ def backprop_filmstrip(names: Sequence[str], data: Sequence[float],
     """A backward pass as a strip of panels, one per step.
 
     ``names``/``data``: the nodes, in topological order; ``edges``: (parent, child)
-    pairs; ``frames``: ``(caption, current node or None, contributions)`` where
+    pairs; ``frames``: ``(caption, current node or None, contributions[, flows])`` where
     ``contributions[i]`` lists the gradients node i has received so far.  The current
-    node is outlined in red, the edges its gradient flows back along are red, and a node
-    fed by two consumers shows its two contributions adding up.
+    node is outlined in red, the edges its gradient flows back along are red (unless
+    ``flows`` is False: the seed, where nothing has flowed yet), and a node fed by two
+    consumers shows its two contributions adding up.
     """
     n = len(names)
     layer = [0] * n
@@ -266,7 +270,7 @@ def backprop_filmstrip(names: Sequence[str], data: Sequence[float],
     fig, axes = plt.subplots(nrows, cols, figsize=(5.0 * cols, 3.4 * nrows), squeeze=False)
     for ax in axes.flat[count:]:
         ax.set_axis_off()
-    for ax, (caption, current, contributions) in zip(axes.flat, frames, strict=False):
+    for ax, (caption, current, contributions, *flows) in zip(axes.flat, frames, strict=False):
         ax.set_axis_off()
         ax.set_xlim(-1.2, 2.6 * max(layer) + 1.2)
         spread = max(len(r) for r in rows.values())
@@ -274,7 +278,7 @@ def backprop_filmstrip(names: Sequence[str], data: Sequence[float],
         seen: dict[tuple[int, int], int] = {}
         for p, c in edges:
             k = seen[(p, c)] = seen.get((p, c), -1) + 1
-            hot = c == current
+            hot = c == current and (not flows or flows[0])
             # a repeated edge (a + a) or one that skips a column bends, so it does not hide
             # behind the nodes in between
             rad = 0.35 * k + (0.45 if layer[c] - layer[p] > 1 else 0.0)

@@ -245,19 +245,22 @@ print(x.grad)
 assert abs(x.grad.item() - (dg + dh)) < 1e-5  # -7.0153 + (-1.3177) = -8.3329
 
 # %% [markdown]
-# The same number comes out of **one** backward pass through $g + h$, where the fork is inside the graph: the adjoint of $f$ collects both paths, $\bar f = \bar g \cdot \frac{1}{f} + \bar h \cdot \frac{1}{2\sqrt f}$, and then $\bar x = \bar f \cos x$. Here is the graph as minigrad draws it (`minigrad.viz.draw_graph`): the `Sin` box holds $\bar f = 8.417$, the sum of the contributions of the two paths, $1/f = 7.086$ through `Log` and $1/(2\sqrt f) = 1.331$ through `Sqrt`.
+# The same number comes out of **one** backward pass through $g + h$, where the fork is inside the graph: the adjoint of $f$ collects both paths, $\bar f = \bar g \cdot \frac{1}{f} + \bar h \cdot \frac{1}{2\sqrt f}$, and then $\bar x = \bar f \cos x$. Here is the graph as minigrad draws it (`minigrad.viz.draw_graph`; `retain_graph=True` keeps every box's value, which a backward pass otherwise frees): the `Sin` box holds $\bar f = 8.417$, the sum of the contributions of the two paths, $1/f = 7.086$ through `Log` and $1/(2\sqrt f) = 1.331$ through `Sqrt` (under the graph).
 
 # %%
 x = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
 f = torch.sin(x)
 f.retain_grad()
 out = torch.log(f) + torch.sqrt(f)
-out.backward()
+out.backward(retain_graph=True)
 print(x.grad, f.grad)
 assert abs(f.grad.item() - (1 / math.sin(3) + 1 / (2 * math.sqrt(math.sin(3))))) < 1e-12
 assert (round(1 / f.item(), 3), round(1 / (2 * math.sqrt(f.item())), 3)) == (7.086, 1.331)
 assert abs(x.grad.item() - (dg + dh)) < 1e-12
-plotting.graph(out, params={"x": x}, title="A fork: d out / d sin = 1/f + 1/(2 sqrt f)")
+via_log, via_sqrt = 1 / f.item(), 1 / (2 * math.sqrt(f.item()))
+plotting.graph(out, params={"x": x}, title="A fork: d out / d sin = 1/f + 1/(2 sqrt f)",
+               caption=f"into Sin: {via_log:.3f} through Log + {via_sqrt:.3f} through Sqrt "
+                       f"= {via_log + via_sqrt:.3f} (its grad)")
 
 # %% [markdown]
 # **A chain, by hand.** Take $w = \exp(-\ln(1 + z))$ with $z = \sum_i \sin x_i$, at $x = (1, 2, 3)$. Backwards, one local derivative per step: $\bar w = 1$; with $u = \ln(1 + z)$, $\bar u = \bar w \cdot (-e^{-u}) = -w$; $\bar z = \bar u / (1 + z)$; and $\bar x_i = \bar z \cos x_i$. Since $w = 1 / (1 + z)$, this is $\bar x_i = -w^2 \cos x_i$.

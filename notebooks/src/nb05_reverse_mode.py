@@ -282,7 +282,7 @@ def filmstrip(named):
     received = [[] for _ in nodes]
     nodes[-1].grad = 1.0
     received[-1].append(1.0)
-    frames = [("seed: L.grad = 1", len(nodes) - 1, [list(r) for r in received])]
+    frames = [("seed: L.grad = 1", len(nodes) - 1, [list(r) for r in received], False)]
     for v in reversed(nodes):
         if not v._prev:
             continue  # a leaf has no rule to run
