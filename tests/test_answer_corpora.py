@@ -125,8 +125,6 @@ def test_a_right_answer_passes_the_visible_check_course_check_and_grading(eid, c
     assert hidden.status == "pass" and hidden.points == hidden.max_points, hidden.message
 
 
-@pytest.mark.xfail(strict=True, reason="the corpora of nb03, nb04, nb05 and nb06 are not "
-                   "complete yet (issue 12 stays open): this fails once they are")
 def test_every_exercise_has_five_wrong_and_two_right_answers():
     registered = exercises.load()
     wrong = {eid: sum(p.values[0] == eid for p in WRONG) for eid in registered}

@@ -109,7 +109,8 @@ exercise(
          "again (create_graph=True).",
          lambda func, x: np.outer(*[_grad(func, x)] * 2)),
         ("that is only the diagonal: column j is the derivative of g . e_j = g[j], one "
-         "backward pass per column.", lambda func, x: np.diag(np.diag(_hessian_reference(func, x)))),
+         "backward pass per column.",
+         lambda func, x: np.diag(np.diag(_hessian_reference(func, x)))),
         ("every column is H 1 (the derivative of g.sum()): differentiate g . e_j for "
          "column j.", lambda func, x: np.repeat(
              _hessian_reference(func, x).sum(axis=1, keepdims=True), x.numel(), axis=1)),

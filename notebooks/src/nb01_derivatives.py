@@ -252,7 +252,20 @@ print(f"D_e1 f(0) = {d1},  D_e2 f(0) = {d2},  D_(1,1) f(0) = {d_diag}")
 assert d1 == 0 and d2 == 0 and abs(d_diag - 0.5) < 1e-12  # D(e1) + D(e2) = 0, D(e1 + e2) = 1/2
 
 # %% [markdown]
-# A linear map would give $D(e_1 + e_2) = D(e_1) + D(e_2) = 0$. Here it is $\tfrac12$. No linear $D$ fits, so $f$ has no derivative at the origin, although every directional derivative exists.
+# A linear map would give $D(e_1 + e_2) = D(e_1) + D(e_2) = 0$. Here it is $\tfrac12$. No linear $D$ fits, so $f$ has no derivative at the origin, although every directional derivative exists. Around the whole circle of unit directions $v = (\cos\theta, \sin\theta)$: a derivative $D$ would make $D_v f(0) = D(v) = a\cos\theta + b\sin\theta$, a sinusoid, and here it would have to be the zero line (both partials are 0); the measured slopes are $\cos^2\theta \sin\theta$:
+
+# %%
+angles = np.linspace(0, 2 * np.pi, 361)
+measured = [f_along(np.array([math.cos(a), math.sin(a)]), 1e-6) / 1e-6 for a in angles]
+plotting.curves(np.degrees(angles), {
+    "measured: (f(t v) - f(0)) / t, t = 1e-6": measured,
+    "what a derivative would give: D(v) = grad f(0) . v = 0": np.zeros_like(angles)},
+    xlabel="direction of v (degrees)", ylabel="directional derivative at the origin",
+    title="Directional derivatives of y x^2 / (x^2 + y^2) at 0: not linear in v")
+assert np.allclose(measured, np.cos(angles) ** 2 * np.sin(angles), atol=1e-9)
+assert max(measured) > 0.38  # (2/3)^(3/2) / sqrt(3) = 0.385 at cos^2 = 2/3
+
+# %% [markdown]
 #
 # What the discontinuous partial derivative of section 1.4 proves, and what it does not: it does *not* by itself prove that $f$ is not differentiable (what proves it is that no linear $D$ fits). A function can be differentiable with a discontinuous derivative: $k(x) = x^2 \sin(1/x)$, $k(0) = 0$, has $k'(0) = \lim_{h \to 0} h \sin(1/h) = 0$, while $k'(x) = 2x\sin(1/x) - \cos(1/x)$ takes the values $-1$ and $+1$ arbitrarily close to $0$. The theorem runs the other way: partial derivatives that exist near a point and are *continuous* at it imply differentiability there.
 

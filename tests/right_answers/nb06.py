@@ -149,7 +149,7 @@ RIGHT = {
         "float32 throughout": (
             "import numpy as np\n"
             "def mlp_backward(X, labels, W1, b1, W2, b2):\n"
-            "    X, W1, b1, W2, b2 = (np.asarray(a, dtype=np.float32) for a in (X, W1, b1, W2, b2))\n"
+            "    X, W1, b1, W2, b2 = (np.float32(a) for a in (X, W1, b1, W2, b2))\n"
             "    N = X.shape[0]\n"
             "    z = X @ W1 + b1\n"
             "    h = np.maximum(z, 0)\n"
