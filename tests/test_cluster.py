@@ -4,6 +4,7 @@ scores as a local run, and a worker killed mid-run costs nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -175,3 +176,26 @@ def test_an_unreachable_scheduler_is_one_line(classroom):
                          capture_output=True, text=True, timeout=120)
     assert run.returncode != 0
     assert run.stderr.strip().count("\n") == 0 and "Dask scheduler" in run.stderr
+
+
+def test_a_unit_whose_task_fails_is_recorded_as_failed_once(dask_cluster, classroom,
+                                                            monkeypatch):
+    """A task that raises on the worker (here: a spec the worker cannot use) is not
+    retried forever: its unit is recorded as failed, with the reason, once; the others
+    are graded."""
+    course = _fresh(classroom, "failing")
+    victim = pipeline.units(course)[1]
+    prepare = pipeline.prepare_unit
+
+    def broken(course, unit):
+        job = prepare(course, unit)
+        if tuple(unit) == victim:
+            job.spec = dataclasses.replace(job.spec, setup=None)  # judge.grade raises
+        return job
+
+    monkeypatch.setattr(pipeline, "prepare_unit", broken)
+    results = pipeline.autograde(course, cluster=dask_cluster.address, progress=False)
+    failed = [r for r in results if r.status == "failed" and "internal error" in r.reason]
+    assert [(r.student, r.assignment, r.notebook) for r in failed] == [victim]
+    assert len(results) == len(pipeline.units(course))
+    assert course.path("results", victim[1], victim[0], f"{victim[2]}.json").exists()
