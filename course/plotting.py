@@ -409,12 +409,14 @@ def newton_picture(f: Callable, df: Callable, d2f: Callable, x0: float, *, xlim=
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     ax.plot(xs, f(xs), color=COLORS[0], lw=2, label="f")
     ax.plot(xs, model, "--", color=COLORS[1], label="quadratic model at x0")
-    ax.plot([x0], [f(x0)], "o", color="k")
+    ax.plot([x0], [f(x0)], "o", color="k", label=f"start x0 = {x0:g}")
     ax.plot([x1], [f(x0) + df(x0) * (x1 - x0) + 0.5 * d2f(x0) * (x1 - x0) ** 2], "*",
             ms=12, color=COLORS[1], label="minimum of the model")
     ax.axvline(x1, color="gray", ls=":", lw=1)
     ax.annotate("", xy=(x1, f(x1)), xytext=(x0, f(x0)),
                 arrowprops={"arrowstyle": "->", "color": COLORS[2], "lw": 1.5})
+    ax.plot([x1], [f(x1)], "o", color=COLORS[2],
+            label=f"x1 = x0 - f'(x0)/f''(x0) = {x1:.3g} (step {x1 - x0:+.3g})")
     ax.set_ylim(min(f(xs).min(), model.min()) - 0.2, f(xs).max() + 0.2)
     ax.set_xlabel("x")
     ax.grid(True, alpha=0.3)

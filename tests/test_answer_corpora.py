@@ -131,3 +131,39 @@ def test_every_exercise_has_five_wrong_and_two_right_answers():
     right = {eid: sum(p.values[0] == eid for p in RIGHT) for eid in registered}
     assert {e: n for e, n in wrong.items() if n < 5} == {}
     assert {e: n for e, n in right.items() if n < 2} == {}
+
+
+def _run_notebook_with(eid: str, code: str) -> list[str]:
+    """Run the whole notebook in this process with ``code`` as the answer of ``eid``
+    (the instructor's answers elsewhere), as a student's "Run All" would after the
+    checks: every lesson and demo cell after the answer too.  The errors, by cell."""
+    import matplotlib
+
+    from course import drivers
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    nb = _with_answer(eid, code)
+    namespace: dict = {"__name__": "__main__", "get_ipython": drivers.get_ipython}
+    errors = []
+    with contextlib.redirect_stdout(io.StringIO()):
+        for k, cell in enumerate(nb.cells):
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code" or meta.get("grade"):
+                continue  # (the checks are judged by the other tests)
+            try:
+                exec(compile(drivers.python_source(cell.source), f"<cell {k}>", "exec"),
+                     namespace)
+            except Exception as exc:  # noqa: BLE001 (collected and reported)
+                errors.append(f"cell {k} ({meta.get('grade_id', 'lesson')}): "
+                              f"{type(exc).__name__}: {exc}"[:300])
+            plt.close("all")
+    return errors
+
+
+@pytest.mark.parametrize(("eid", "code"), RIGHT)
+def test_every_demo_works_with_every_right_answer(eid, code):
+    """A right answer never breaks a later demo cell (they take any form the checks
+    accept: a list, float32, a NumPy array, a tensor)."""
+    assert _run_notebook_with(eid, code) == []

@@ -390,6 +390,8 @@ def micro_batches(w, X, y, lr, steps, k=4):
     w.grad = torch.zeros_like(w)
     for _ in range(steps):
         losses.append(((X @ w - y) ** 2).mean().item())
+        if w.grad is None:  # (an sgd_step may leave None, which is fine)
+            w.grad = torch.zeros_like(w)
         accumulated_grad(w, X, y, k)
         sgd_step([w], lr)
     return losses

@@ -75,6 +75,18 @@ RIGHT = {
             "    return out.tolist() if shape else float(out)\n"),
     },
     "nb06.jacobian_rev": {
+        "requires_grad_ on the argument itself, in place": (
+            "def jacobian_rev(f, x):\n"
+            "    x.requires_grad_()\n"
+            "    y = f(x)\n"
+            "    rows = []\n"
+            "    for i in range(y.numel()):\n"
+            "        x.grad = None\n"
+            "        e = torch.zeros_like(y)\n"
+            "        e[i] = 1.0\n"
+            "        y.backward(e, retain_graph=True)\n"
+            "        rows.append(x.grad.clone())\n"
+            "    return torch.stack(rows)\n"),
         "y.backward per row, with x.grad reset in between": (
             "def jacobian_rev(f, x):\n"
             "    x = x.detach().requires_grad_(True)\n"
