@@ -69,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="the students' kit: one wheel with the released visible checks")
     kt.add_argument("--out", required=True, help="folder to write the wheel into")
 
+    ht = sub.add_parser("html", help="notebooks as HTML pages whose formulas need no network")
+    ht.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
+    ht.add_argument("--out", default=".", help="folder for NAME.html (default: here)")
+
     k = sub.add_parser("check", parents=[common], help="a student's self-check of a notebook")
     k.add_argument("notebook")
 
@@ -181,6 +185,21 @@ def cmd_kit(args) -> None:
     print(f"wrote {wheel}: students install it with `pip install {wheel.name}`")
 
 
+def cmd_html(args) -> None:
+    from . import html
+
+    paths = [Path(n) for n in args.notebooks]
+    for path in paths:
+        if not path.is_file():
+            raise CourseError(f"no notebook at {path}")
+    try:
+        pages = html.export(paths, Path(args.out))
+    except (ValueError, OSError) as exc:  # not JSON, not a notebook, unwritable --out
+        raise CourseError(f"cannot export: {exc}") from None
+    for page in pages:
+        print(f"wrote {page}")
+
+
 def cmd_check(args) -> int:
     from . import selfcheck
 
@@ -213,7 +232,7 @@ def cmd_demo(args) -> int:
 
 COMMANDS = {"release": cmd_release, "collect": cmd_collect, "autograde": cmd_autograde,
             "feedback": cmd_feedback, "export": cmd_export, "report": cmd_report,
-            "kit": cmd_kit, "check": cmd_check, "lab": cmd_lab, "demo": cmd_demo}
+            "kit": cmd_kit, "html": cmd_html, "check": cmd_check, "lab": cmd_lab, "demo": cmd_demo}
 
 
 if __name__ == "__main__":

@@ -203,3 +203,41 @@ def test_formgrader_lists_the_assignment_and_the_sample_class(demo_course, page,
         expect(page.locator("tr", has_text="nb01-perfect")).to_contain_text("10 / 10")
         expect(page.locator("tr", has_text="nb01-blank")).to_contain_text("0 / 10")
         shot("manage-submissions")
+
+
+def test_an_exported_lesson_shows_its_formulas_without_the_network(page, tmp_path):
+    """``course html``: every formula is MathML that Chromium lays out as mathematics,
+    with every request that is not the file itself refused."""
+    lesson = Path(__file__).resolve().parents[1] / "notebooks" / LESSON
+    done = course("html", str(lesson), "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    refused = []
+
+    def offline(route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", offline)
+    shot = Shots(page, "html-offline")
+    with shot.on_failure():
+        page.goto((tmp_path / "nb01_derivatives.html").as_uri())
+        counts = page.evaluate("""() => {
+            const maths = [...document.querySelectorAll('math')];
+            const laid = maths.filter(m => m.getBoundingClientRect().width > 0);
+            const fracs = [...document.querySelectorAll('mfrac')];
+            const stacked = fracs.filter(f => f.children[0].getBoundingClientRect().bottom
+                                              <= f.children[1].getBoundingClientRect().top + 1);
+            return {maths: maths.length, laid: laid.length, stacked: stacked.length,
+                    fractions: fracs.length};
+        }""")
+        shot("the-first-formulas")
+        page.locator("mfrac").nth(8).scroll_into_view_if_needed()
+        shot("further-down")
+    assert counts["maths"] > 100 and counts["laid"] == counts["maths"], counts
+    # a fraction is laid out as one (numerator over denominator), not as a line of text
+    assert counts["fractions"] > 5 and counts["stacked"] == counts["fractions"], counts
+    text = page.inner_text("body")
+    assert "\\frac" not in text and "\\lVert" not in text and "$$" not in text
