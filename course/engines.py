@@ -14,13 +14,17 @@ minigrad's local derivatives (``course.checkers.exposes``).
 
 from __future__ import annotations
 
+import itertools
 import math
+
+_MADE = itertools.count()
 
 
 class _BuggyScalar:
     def __init__(self, data, _prev=()):
         self.data, self.grad, self._prev = float(data), 0.0, tuple(_prev)
         self._backward = lambda: None
+        self._made = next(_MADE)  # creation order
 
     def _lift(self, other):
         return other if isinstance(other, _BuggyScalar) else type(self)(other)
@@ -101,17 +105,15 @@ class Overwriting(_BuggyScalar):
         v.grad = g  # the bug: a second use of v overwrites the first one's contribution
 
     def backward(self) -> None:
-        order, seen = [], set()
-
-        def visit(v):
-            if id(v) not in seen:
-                seen.add(id(v))
-                for p in v._prev:
-                    visit(p)
-                order.append(v)
-        visit(self)
+        below, todo = {id(self): self}, [self]  # every node the output depends on
+        while todo:
+            for p in todo.pop()._prev:
+                if id(p) not in below:
+                    below[id(p)] = p
+                    todo.append(p)
         self.grad = 1.0
-        for v in reversed(order):
+        # newest first, as minigrad's engine does: a node is made after its inputs
+        for v in sorted(below.values(), key=lambda v: v._made, reverse=True):
             v._backward()
 
 

@@ -239,3 +239,52 @@ def test_the_kits_course_check_says_what_the_instructors_says(built):
         assert kit_says.returncode == ours.returncode == 1, path.name
         assert kit_says.stdout == ours.stdout, path.name
         assert "\u2717" in kit_says.stdout
+
+
+_TOKEN = re.compile(r"[A-Za-z_]\w*|\d+\.?\d*(?:e-?\d+)?|\S")
+
+
+def _shape(text: str) -> list[str]:
+    """Code lines as their shape: every name a `v`, every number a `0`, comments out."""
+    import keyword
+
+    out = []
+    for line in text.splitlines():
+        tokens = _TOKEN.findall(line.split("#")[0])
+        shape = " ".join(t if keyword.iskeyword(t) or not (t[0].isalnum() or t[0] == "_")
+                         else "0" if t[0].isdigit() else "v" for t in tokens)
+        if shape and shape != '"""':
+            out.append(shape)
+    return out
+
+
+def test_no_solution_is_in_the_kit_under_other_names(built):
+    """Five lines in a row of a solution, with other names and numbers, are in no
+    module of the kit (a renamed copy of the depth-first search of 5.2, say)."""
+    run = 5
+    kit_runs = {}
+    for path, text in built.files().items():
+        if path.suffix == ".py":
+            lines = _shape(text)
+            for i in range(len(lines) - run + 1):
+                kit_runs.setdefault(tuple(lines[i:i + run]), path.name)
+    found, searched = [], 0
+    for paths in LESSONS.values():
+        for source in paths:
+            for gid, cell in solution_cells(source).items():
+                body = "".join(re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", cell,
+                                          re.S))
+                lines = _shape(body)
+                for i in range(len(lines) - run + 1):
+                    searched += 1
+                    if tuple(lines[i:i + run]) in kit_runs:
+                        found.append((gid, kit_runs[tuple(lines[i:i + run])], lines[i:i + run]))
+    assert not found, found[:10]
+    assert searched > 50  # (the search is not empty)
+    # and the check sees a renamed copy: the solution of 5.2 under other names
+    (nb05,) = LESSONS["nb05"]
+    solution = _shape(solution_cells(nb05)["nb05-topological_sort-answer"])
+    runs = {tuple(solution[i:i + run]) for i in range(len(solution) - run + 1)}
+    copy = ("order, seen = [], set()\ndef walk(n):\n    if id(n) not in seen:\n"
+            "        seen.add(id(n))\n        for q in n._prev:\n            walk(q)\n")
+    assert tuple(_shape(copy)[:run]) in runs
