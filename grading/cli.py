@@ -47,8 +47,16 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
     r.add_argument("--due", type=_date, default=None, help="due date, e.g. 2026-12-01T23:59")
 
-    c = sub.add_parser("collect", parents=[common], help="import submissions (folder or zip)")
+    c = sub.add_parser("collect", parents=[common],
+                       help="import submissions (a folder or a zip: Canvas, Moodle, nbgrader)")
     c.add_argument("path")
+    c.add_argument("--pattern", default=None, metavar="REGEX",
+                   help="file paths inside PATH with named groups notebook and student "
+                        "(or lms, an LMS id mapped through the roster)")
+
+    r = sub.add_parser("roster", parents=[common],
+                       help="import students (CSV: id, first name, last name, email, LMS id)")
+    r.add_argument("csv", metavar="FILE.csv")
 
     a = sub.add_parser("autograde", parents=[common], help="grade submissions in parallel")
     a.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
@@ -120,14 +128,30 @@ def cmd_release(args) -> None:
         print(f"released {a} -> {course.path('release', a)}")
 
 
-def cmd_collect(args) -> None:
+def cmd_collect(args) -> int:
     from . import pipeline
 
-    collected, warnings = pipeline.collect(_course(args), args.path)
+    collected, warnings = pipeline.collect(_course(args), args.path, args.pattern)
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
+    for c in collected:
+        for flag in c.flags:
+            print(f"note: {c.student} {c.notebook}: {flag}", file=sys.stderr)
     print(f"collected {len(collected)} notebooks from "
           f"{len({c.student for c in collected})} students")
+    if not collected and warnings:  # an input with files, none of them a submission
+        print("course collect: error: nothing was collected (see the warnings above; "
+              "--pattern REGEX reads other layouts)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_roster(args) -> None:
+    from .collect import import_roster
+
+    students = import_roster(_course(args), Path(args.csv))
+    with_lms = sum(1 for s in students if s.get("lms_user_id"))
+    print(f"imported {len(students)} students ({with_lms} with an LMS id)")
 
 
 def cmd_autograde(args) -> int:
@@ -230,9 +254,10 @@ def cmd_demo(args) -> int:
     return demo.run(_course(args, create=True), args.workers, args.assignments)
 
 
-COMMANDS = {"release": cmd_release, "collect": cmd_collect, "autograde": cmd_autograde,
-            "feedback": cmd_feedback, "export": cmd_export, "report": cmd_report,
-            "kit": cmd_kit, "html": cmd_html, "check": cmd_check, "lab": cmd_lab, "demo": cmd_demo}
+COMMANDS = {"release": cmd_release, "roster": cmd_roster, "collect": cmd_collect,
+            "autograde": cmd_autograde, "feedback": cmd_feedback, "export": cmd_export,
+            "report": cmd_report, "kit": cmd_kit, "html": cmd_html, "check": cmd_check,
+            "lab": cmd_lab, "demo": cmd_demo}
 
 
 if __name__ == "__main__":

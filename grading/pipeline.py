@@ -19,7 +19,6 @@ import re
 import shutil
 import time
 import warnings
-import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ import nbformat
 from grading.exercises import cell_id, exercise_id
 
 from . import judge, sandbox
+from .collect import Collected, collect  # noqa: F401 (the pipeline's first step)
 from .course_dir import Course, CourseError, lessons
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -70,91 +70,6 @@ def _first_error(result: dict) -> str:
 
 
 # Collect ---------------------------------------------------------------------------------
-
-@dataclass
-class Collected:
-    student: str
-    assignment: str
-    notebook: str
-    received: dt.datetime
-
-
-def collect(course: Course, path: str | Path) -> tuple[list[Collected], list[str]]:
-    """Import submissions from a folder or a zip file.
-
-    A file ``STUDENT__NOTEBOOK.ipynb`` anywhere inside, or ``STUDENT/ASSIGNMENT/
-    NOTEBOOK.ipynb``, is STUDENT's submission of NOTEBOOK; the assignment is the
-    notebook name's ``nbNN`` prefix.  Other files are ignored.  The receipt time
-    is the file's time stamp (in a zip, the entry's).  Returns what was collected
-    and a list of warnings.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise CourseError(f"nothing to collect at {path}")
-    entries = []
-    if path.is_file() and zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                if not info.is_dir():
-                    received = dt.datetime(*info.date_time, tzinfo=dt.timezone.utc)
-                    entries.append((info.filename, lambda i=info, z=path: _read_zip(z, i),
-                                    received))
-    elif path.is_dir():
-        for f in sorted(path.rglob("*")):
-            if f.is_file():
-                received = dt.datetime.fromtimestamp(f.stat().st_mtime, dt.timezone.utc)
-                entries.append((str(f.relative_to(path)), f.read_bytes, received))
-    else:
-        raise CourseError(f"{path} is neither a folder nor a zip file")
-    known = {a: [nb.stem for nb in nbs] for a, nbs in lessons().items()}
-    collected, warnings = [], []
-    for name, read, received in entries:
-        found = _parse_name(name)
-        if found is None:
-            warnings.append(f"ignored {name}: not STUDENT__NOTEBOOK.ipynb or "
-                            "STUDENT/ASSIGNMENT/NOTEBOOK.ipynb")
-            continue
-        student, notebook = found
-        if not STUDENT_ID.match(student):
-            warnings.append(f"ignored {name}: {student!r} is not a valid student id")
-            continue
-        assignment = notebook[:4]
-        if assignment not in known:
-            warnings.append(f"ignored {name}: no assignment {assignment!r}")
-            continue
-        if notebook not in known[assignment]:
-            warnings.append(f"{name}: unexpected notebook name (expected "
-                            f"{', '.join(known[assignment])}.ipynb)")
-        if not re.fullmatch(r"[A-Za-z0-9 ()._-]{1,100}", notebook):
-            notebook = re.sub(r"[^A-Za-z0-9._-]", "_", notebook)[:100]
-        target = course.path("submitted", student, assignment)
-        target.mkdir(parents=True, exist_ok=True)
-        (target / f"{notebook}.ipynb").write_bytes(read())
-        (target / "timestamp.txt").write_text(received.strftime(TIMESTAMP_FORMAT))
-        collected.append(Collected(student, assignment, notebook, received))
-    with course.gradebook() as gb:
-        for student in sorted({c.student for c in collected}):
-            gb.update_or_create_student(student)
-    return collected, warnings
-
-
-def _read_zip(path: Path, info: zipfile.ZipInfo) -> bytes:
-    with zipfile.ZipFile(path) as zf:
-        return zf.read(info)[: 50 * 1024 * 1024]
-
-
-def _parse_name(name: str):
-    parts = Path(name).parts
-    if not name.endswith(".ipynb") or any(p in ("..", "") for p in parts) or "__MACOSX" in parts:
-        return None
-    stem = Path(name).stem
-    if "__" in stem:
-        student, notebook = stem.split("__", 1)
-        return student, notebook
-    if len(parts) >= 3:
-        return parts[-3], stem
-    return None
-
 
 # Autograde -------------------------------------------------------------------------------
 

@@ -1,0 +1,199 @@
+"""``course collect`` on what instructors get from an LMS or from nbgrader, and
+``course roster``: Canvas and Moodle downloads (LMS ids through the roster),
+nbgrader's exchange and ``submitted/`` layouts with their time stamps, any layout
+with ``--pattern``, resubmissions (the latest counts, the history is kept), a
+corrupt zip member, and the exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grading import pipeline
+from grading.collect import read_roster
+from grading.course_dir import Course, CourseError
+
+BIN = Path(sys.executable).parent
+NB = "nb01_derivatives"
+DUE = dt.datetime(2026, 12, 1, 23, 59)
+ROSTER = ("id,first name,last name,email,lms id\n"
+          "alice,Alice,Smith,alice@example.org,101\n"
+          "bob,Bob,Jones,bob@example.org,102\n"
+          "carol,Carol,Wu,carol@example.org,103\n")
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("collect") / "course"
+    course = Course(root, create=True)
+    pipeline.release(course, ["nb01"], DUE)
+    roster = root.parent / "roster.csv"
+    roster.write_text(ROSTER)
+    run = subprocess.run([str(BIN / "course"), "roster", str(roster), "--root", str(root)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0 and "imported 3 students (3 with an LMS id)" in run.stdout, run
+    return root
+
+
+@pytest.fixture
+def course(released, tmp_path) -> Course:
+    import shutil
+
+    shutil.copytree(released, tmp_path / "course")
+    return Course(tmp_path / "course")
+
+
+def _data(course: Course, marker: str = "") -> bytes:
+    nb = json.loads(course.path("release", "nb01", f"{NB}.ipynb").read_text())
+    nb["metadata"]["marker"] = marker
+    return json.dumps(nb).encode()
+
+
+def _zip(path: Path, members: dict, when=(2026, 12, 1, 12, 0, 0)) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(zipfile.ZipInfo(name, date_time=when), data)
+    return path
+
+
+def _marker(course: Course, student: str) -> str:
+    path = course.path("submitted", student, "nb01", f"{NB}.ipynb")
+    return json.loads(path.read_text())["metadata"]["marker"]
+
+
+def test_the_roster_gives_the_gradebook_names_emails_and_lms_ids(course):
+    with course.gradebook() as gb:
+        alice = gb.find_student("alice")
+        assert (alice.first_name, alice.last_name, alice.email, alice.lms_user_id) == (
+            "Alice", "Smith", "alice@example.org", "101")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("id,first name,email\nalice,Alice,a@x\n", "has no column 'last name'"),
+    ("id,first name,last name,email\nalice,A,S,a@x\nalice,B,T,b@x\n",
+     "line 3: student alice is also on line 2"),
+    ("id,first name,last name,email\n../x,A,S,a@x\n", "line 2: '../x' is not a valid student id"),
+])
+def test_a_bad_roster_is_one_line(tmp_path, text, message):
+    path = tmp_path / "roster.csv"
+    path.write_text(text)
+    with pytest.raises(CourseError, match=message):
+        read_roster(path)
+
+
+def test_a_canvas_download_maps_canvas_ids_through_the_roster(course, tmp_path):
+    archive = _zip(tmp_path / "submissions.zip", {
+        f"smithalice_101_5551_{NB}.ipynb": _data(course, "alice"),
+        f"jonesbob_LATE_102_5552_{NB}-1.ipynb": _data(course, "bob-late"),
+        f"wucarol_103_5553_{NB} (1).ipynb": _data(course, "carol"),
+        f"doejohn_999_5554_{NB}.ipynb": _data(course, "stranger"),
+    })
+    collected, warnings = pipeline.collect(course, archive)
+    assert sorted(c.student for c in collected) == ["alice", "bob", "carol"]
+    assert [_marker(course, s) for s in ("alice", "bob", "carol")] == ["alice", "bob-late",
+                                                                       "carol"]
+    assert any("LMS id 999 is not in the roster" in w for w in warnings)
+    (carol,) = [c for c in collected if c.student == "carol"]
+    assert any("graded as nb01_derivatives.ipynb" in f for f in carol.flags)
+
+
+def test_a_moodle_download_and_a_pattern_of_ones_own(course, tmp_path):
+    archive = _zip(tmp_path / "moodle.zip", {
+        f"Alice Smith_101_assignsubmission_file_/{NB}.ipynb": _data(course, "alice"),
+    })
+    collected, _ = pipeline.collect(course, archive)
+    assert [c.student for c in collected] == ["alice"]
+    folder = tmp_path / "other-lms"
+    (folder / "week1").mkdir(parents=True)
+    (folder / "week1" / f"ID-102--{NB}.ipynb").write_bytes(_data(course, "bob"))
+    collected, _ = pipeline.collect(course, folder,
+                                    pattern=r"week1/ID-(?P<lms>\d+)--(?P<notebook>.+)")
+    assert [c.student for c in collected] == ["bob"] and _marker(course, "bob") == "bob"
+
+
+def test_the_exchange_layout_and_timestamp_txt_give_the_receipt_times(course, tmp_path):
+    inbound = tmp_path / "exchange" / "autograd" / "inbound"
+    for student, stamp in [("alice", "2026-11-30 10:00:00.000000 UTC"),
+                           ("bob", "2026-12-02 10:00:00.000000 UTC")]:
+        folder = inbound / f"{student}+nb01+{stamp}+a1b2c3"
+        folder.mkdir(parents=True)
+        (folder / f"{NB}.ipynb").write_bytes(_data(course, student))
+    collected, warnings = pipeline.collect(course, tmp_path / "exchange")
+    got = {c.student: c.received for c in collected}
+    assert got == {"alice": dt.datetime(2026, 11, 30, 10, tzinfo=dt.timezone.utc),
+                   "bob": dt.datetime(2026, 12, 2, 10, tzinfo=dt.timezone.utc)}
+    assert [w for w in warnings if w.startswith("late: ")] == [
+        "late: bob nb01_derivatives (10.0 h after the deadline)"]
+    # a copy of nbgrader's submitted/ (new mtimes) keeps the times in timestamp.txt
+    copy = tmp_path / "copied"
+    folder = copy / "carol" / "nb01"
+    folder.mkdir(parents=True)
+    (folder / f"Copy of {NB}.ipynb").write_bytes(_data(course, "carol"))
+    (folder / "timestamp.txt").write_text("2026-11-29 08:00:00.000000 UTC")
+    collected, warnings = pipeline.collect(course, copy)
+    assert [(c.student, c.assignment, c.received.day) for c in collected] == [
+        ("carol", "nb01", 29)]
+    assert not [w for w in warnings if w.startswith("late")]
+
+
+def test_the_latest_submission_counts_and_the_history_is_kept(course, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    old, new = folder / f"alice__{NB}.ipynb", folder / f"alice__{NB} (1).ipynb"
+    old.write_bytes(_data(course, "first"))
+    new.write_bytes(_data(course, "second"))
+    t = dt.datetime(2026, 11, 28, 9, tzinfo=dt.timezone.utc).timestamp()
+    os.utime(old, (t, t))
+    os.utime(new, (t + 3600, t + 3600))
+    (collected,), _ = pipeline.collect(course, folder)
+    assert _marker(course, "alice") == "second"
+    assert any("2 submissions collected; the latest counts" in f for f in collected.flags)
+    history = json.loads(course.path("submitted", "alice", "nb01", "history.json").read_text())
+    assert [(h["file"], h["graded"]) for h in history] == [
+        (f"alice__{NB}.ipynb", False), (f"alice__{NB} (1).ipynb", True)]
+    kept = course.path("submitted", "alice", "nb01", "history")
+    assert len(list(kept.iterdir())) == 2
+    # an older file collected later does not replace the newer one
+    later = tmp_path / "late-upload"
+    later.mkdir()
+    stale = later / f"alice__{NB}.ipynb"
+    stale.write_bytes(_data(course, "stale"))
+    os.utime(stale, (t - 3600, t - 3600))
+    pipeline.collect(course, later)
+    assert _marker(course, "alice") == "second"
+    assert pipeline.units(course) == [("alice", "nb01", NB)]
+
+
+def test_a_corrupt_zip_member_is_skipped_and_the_rest_collected(course, tmp_path):
+    archive = _zip(tmp_path / "broken.zip", {f"alice__{NB}.ipynb": _data(course, "alice"),
+                                             f"bob__{NB}.ipynb": _data(course, "bob")})
+    raw = bytearray(archive.read_bytes())
+    at = raw.find(b'"marker": "bob"') if b'"marker": "bob"' in raw else raw.find(b"bob", 200)
+    raw[at:at + 3] = b"xyz"  # the member's bytes no longer match its CRC
+    archive.write_bytes(bytes(raw))
+    collected, warnings = pipeline.collect(course, archive)
+    assert [c.student for c in collected] == ["alice"]
+    assert any(w.startswith(f"skipped bob__{NB}.ipynb: unreadable") for w in warnings)
+    assert not course.path("submitted", "bob").exists()
+
+
+def test_collect_exits_1_when_nothing_in_the_input_is_a_submission(course, tmp_path):
+    folder = tmp_path / "wrong"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("hello")
+    (folder / "essay.ipynb").write_text("{}")
+    run = subprocess.run([str(BIN / "course"), "collect", str(folder), "--root",
+                          str(course.root)], capture_output=True, text=True)
+    assert run.returncode == 1, run
+    assert "collected 0 notebooks" in run.stdout and "nothing was collected" in run.stderr
+    bad = subprocess.run([str(BIN / "course"), "collect", str(folder), "--root",
+                          str(course.root), "--pattern", "(?P<x>"], capture_output=True,
+                         text=True)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--pattern" in bad.stderr
