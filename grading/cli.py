@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("feedback", parents=[common], help="write an HTML page per submission")
     e = sub.add_parser("export", parents=[common], help="grades as CSV")
     e.add_argument("--out", default=None, help="folder for grades.csv and exercises.csv")
+    e.add_argument("--format", default="csv", choices=["csv", "canvas", "moodle"],
+                   help="also the LMS's gradebook import file (grades-canvas.csv, "
+                        "grades-moodle.csv)")
     sub.add_parser("report", parents=[common], help="the instructor's report (PNG, HTML)")
 
     kt = sub.add_parser("kit", parents=[common],
@@ -187,7 +190,8 @@ def cmd_feedback(args) -> None:
 def cmd_export(args) -> None:
     from . import pipeline
 
-    for path in pipeline.export(_course(args), Path(args.out) if args.out else None):
+    for path in pipeline.export(_course(args), Path(args.out) if args.out else None,
+                                args.format):
         print(f"wrote {path}")
 
 

@@ -413,14 +413,22 @@ def _problem_note(reason: str, cell: str, message: str) -> str:
     return f"The cell {name} {what}: {message}. The other cells were graded without it."
 
 
-def export(course: Course, out_dir: Path | None = None) -> tuple[Path, Path]:
-    """grades.csv (per student and assignment) and exercises.csv (per exercise).
+def export(course: Course, out_dir: Path | None = None, fmt: str = "csv") -> tuple[Path, ...]:
+    """grades.csv (per student and assignment) and exercises.csv (per exercise); with
+    ``fmt`` "canvas" or "moodle" also the gradebook file that LMS imports
+    (grades-canvas.csv, grades-moodle.csv).
 
-    Scores come from the gradebook, so manual grades override auto grades.
+    Scores come from the gradebook, so manual grades override auto grades.  Every
+    student in the gradebook (the roster, and everyone who submitted) has a row for
+    every released assignment: one who submitted nothing scores 0, status "missing".
     """
+    if fmt not in ("csv", "canvas", "moodle"):
+        raise CourseError(f"unknown export format {fmt!r} (csv, canvas or moodle)")
     out_dir = Path(out_dir or course.root)
+    out_dir.mkdir(parents=True, exist_ok=True)
     results = {(r["student"], r["assignment"], r["notebook"]): r for r in load_results(course)}
     grades_path, exercises_path = out_dir / "grades.csv", out_dir / "exercises.csv"
+    table: dict[tuple[str, str], float] = {}
     with course.gradebook() as gb, open(grades_path, "w", newline="") as g, \
             open(exercises_path, "w", newline="") as e:
         gw, ew = csv.writer(g), csv.writer(e)
@@ -428,9 +436,17 @@ def export(course: Course, out_dir: Path | None = None) -> tuple[Path, Path]:
                      "late", "flags"])
         ew.writerow(["student_id", "assignment", "notebook", "exercise", "score", "max_score",
                      "status"])
-        for assignment in gb.assignments:
-            for sub in assignment.submissions:
-                student = sub.student.id
+        students = sorted(gb.students, key=lambda s: s.id)
+        assignments = sorted(gb.assignments, key=lambda a: a.name)
+        for assignment in assignments:
+            subs = {sub.student.id: sub for sub in assignment.submissions}
+            for student in (s.id for s in students):
+                sub = subs.get(student)
+                if sub is None:
+                    gw.writerow([student, assignment.name, "0", f"{assignment.max_score:g}",
+                                 "missing", "no submission", "no", 0])
+                    table[(student, assignment.name)] = 0.0
+                    continue
                 statuses, reasons, flags, late = [], [], [], False
                 for snb in sub.notebooks:
                     r = results.get((student, assignment.name, snb.notebook.name), {})
@@ -451,4 +467,24 @@ def export(course: Course, out_dir: Path | None = None) -> tuple[Path, Path]:
                 gw.writerow([student, assignment.name, f"{sub.score:g}", f"{sub.max_score:g}",
                              status, "; ".join(reasons), "yes" if late else "no",
                              len(flags)])
-    return grades_path, exercises_path
+                table[(student, assignment.name)] = sub.score
+        if fmt == "csv":
+            return grades_path, exercises_path
+        lms_path = out_dir / f"grades-{fmt}.csv"
+        with open(lms_path, "w", newline="") as f:
+            w = csv.writer(f)
+            names = [a.name for a in assignments]
+            if fmt == "canvas":  # Canvas gradebook import: five columns, then the assignments
+                w.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *names])
+                w.writerow(["Points Possible", "", "", "", "",
+                            *[f"{a.max_score:g}" for a in assignments]])
+                for s in students:
+                    name = ", ".join(x for x in (s.last_name, s.first_name) if x) or s.id
+                    w.writerow([name, s.lms_user_id or "", s.id, s.email or "", "",
+                                *[f"{table[(s.id, a)]:g}" for a in names]])
+            else:  # Moodle's "Import grades from CSV": map "ID number" (or the email) to users
+                w.writerow(["First name", "Last name", "ID number", "Email address", *names])
+                for s in students:
+                    w.writerow([s.first_name or "", s.last_name or "", s.id, s.email or "",
+                                *[f"{table[(s.id, a)]:g}" for a in names]])
+    return grades_path, exercises_path, lms_path

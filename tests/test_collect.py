@@ -197,3 +197,34 @@ def test_collect_exits_1_when_nothing_in_the_input_is_a_submission(course, tmp_p
                           str(course.root), "--pattern", "(?P<x>"], capture_output=True,
                          text=True)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--pattern" in bad.stderr
+
+
+def test_exports_for_canvas_and_moodle_have_every_rostered_student(course, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    solved = json.loads(_data(course, "alice"))
+    (folder / f"alice__{NB}.ipynb").write_text(json.dumps(solved))
+    pipeline.collect(course, folder)
+    (result,) = pipeline.autograde(course, workers=1, progress=False)
+    for fmt in ("canvas", "moodle"):
+        run = subprocess.run([str(BIN / "course"), "export", "--format", fmt, "--root",
+                              str(course.root), "--out", str(tmp_path / fmt)],
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+    import csv
+
+    with open(tmp_path / "canvas" / "grades-canvas.csv", newline="") as f:
+        canvas = list(csv.reader(f))
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "nb01"]
+    assert canvas[1][0] == "Points Possible" and float(canvas[1][5]) == result.max_score
+    rows = {r[2]: r for r in canvas[2:]}
+    assert sorted(rows) == ["alice", "bob", "carol"]  # the whole roster, submitted or not
+    assert rows["alice"][:4] == ["Smith, Alice", "101", "alice", "alice@example.org"]
+    assert float(rows["alice"][5]) == result.score and rows["bob"][5] == "0"
+    with open(tmp_path / "moodle" / "grades-moodle.csv", newline="") as f:
+        moodle = list(csv.reader(f))
+    assert moodle[0] == ["First name", "Last name", "ID number", "Email address", "nb01"]
+    assert sorted(r[2] for r in moodle[1:]) == ["alice", "bob", "carol"]
+    with open(tmp_path / "canvas" / "grades.csv", newline="") as f:
+        grades = {r["student_id"]: r for r in csv.DictReader(f)}
+    assert grades["carol"]["status"] == "missing" and grades["carol"]["score"] == "0"

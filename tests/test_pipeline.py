@@ -177,13 +177,18 @@ def test_feedback_pages_give_scores_without_hidden_tests_or_tracebacks(graded):
         assert ("after the deadline" in text) == e.late
 
 
-def test_grades_csv_has_one_row_per_submission_with_score_status_and_lateness(graded):
+def test_grades_csv_has_a_row_per_student_and_assignment_with_score_status_and_lateness(
+        graded):
     rows = {(r["student_id"], r["assignment"]): r for r in read_csv(graded.course.root /
                                                                       "grades.csv")}
     want = defaultdict(float)
     for e in graded.expected:
         want[(e.student, e.assignment)] += e.score
-    assert rows.keys() == want.keys()
+    students = {e.student for e in graded.expected}
+    released = set(graded.course.assignments())
+    assert rows.keys() == {(s, a) for s in students for a in released}
+    for key in rows.keys() - want.keys():  # nothing submitted: 0, "missing"
+        assert (rows[key]["score"], rows[key]["status"]) == ("0", "missing")
     for e in graded.expected:
         row = rows[(e.student, e.assignment)]
         assert float(row["score"]) == want[(e.student, e.assignment)]
