@@ -45,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("release", parents=[common], help="make the student versions")
     r.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
-    r.add_argument("--due", type=_date, default=None, help="due date, e.g. 2026-12-01T23:59")
+    r.add_argument("--due", type=_date, default=None,
+                   help="due date, e.g. 2026-12-01T23:59 (this machine's local time) or "
+                        "2026-12-01T23:59+01:00")
 
     c = sub.add_parser("collect", parents=[common],
                        help="import submissions (a folder or a zip: Canvas, Moodle, nbgrader)")
@@ -61,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("autograde", parents=[common], help="grade submissions in parallel")
     a.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
     a.add_argument("--student", action="append", default=None, metavar="ID")
-    a.add_argument("--workers", type=int, default=None, help="default: the number of cores")
+    a.add_argument("--workers", type=_positive, default=None,
+                   help="default: the number of cores")
     a.add_argument("--cluster", default=os.environ.get("COURSE_CLUSTER") or None,
                    metavar="tcp://HOST:PORT",
                    help="grade on this Dask scheduler's workers (default: $COURSE_CLUSTER)")
@@ -95,16 +98,29 @@ def _parser() -> argparse.ArgumentParser:
                      help="serve the whole course root (source, formgrader), not the release")
 
     d = sub.add_parser("demo", parents=[common], help="release, grade a sample class, report")
-    d.add_argument("--workers", type=int, default=None)
+    d.add_argument("--workers", type=_positive, default=None)
     d.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
     return p
 
 
 def _date(text: str) -> dt.datetime:
+    """A due date; without a time zone it is this machine's local time.  Returned in
+    UTC without a zone, as nbgrader's gradebook keeps it."""
     try:
-        return dt.datetime.fromisoformat(text)
+        when = dt.datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use 2026-12-01T23:59)") from None
+    return when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text!r}")
+    return n
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,6 +143,9 @@ def cmd_release(args) -> None:
     from . import pipeline
 
     course = _course(args, create=True)
+    if args.due is not None and args.due < dt.datetime.now(dt.timezone.utc).replace(tzinfo=None):
+        print(f"warning: the due date {args.due:%Y-%m-%d %H:%M} UTC is in the past: every "
+              "submission will be late", file=sys.stderr)
     for a in pipeline.release(course, args.assignments, args.due):
         print(f"released {a} -> {course.path('release', a)}")
 
@@ -162,10 +181,40 @@ def cmd_autograde(args) -> int:
 
     limits = sandbox.Limits(cell_seconds=args.cell_timeout,
                             notebook_seconds=args.notebook_timeout)
-    results = pipeline.autograde(_course(args), args.assignments, args.student, args.workers,
+    course = _course(args)
+    if not course.assignments():
+        print("course autograde: nothing is released (run `course release` first)",
+              file=sys.stderr)
+        return 1
+    if not pipeline.units(course, args.assignments, args.student):
+        print("course autograde: no submissions to grade (run `course collect` first)",
+              file=sys.stderr)
+        return 1
+    results = pipeline.autograde(course, args.assignments, args.student, args.workers,
                                  limits, cluster=args.cluster)
     print_table(results)
-    return 0
+    print_summary(results)
+    internal = [r for r in results if r.status == "failed" and r.reason.startswith("internal")]
+    return 1 if internal else 0
+
+
+def print_summary(results) -> None:
+    """One line per assignment, then every unit that could not be graded, and why."""
+    by_assignment: dict[str, list] = {}
+    for r in results:
+        by_assignment.setdefault(r.assignment, []).append(r)
+    for a, rs in sorted(by_assignment.items()):
+        graded = [r for r in rs if r.status == "graded"]
+        mean = sum(r.score for r in graded) / len(graded) if graded else 0.0
+        counts = {k: sum(r.status == k for r in rs) for k in ("failed", "missing")}
+        print(f"{a}: {len(rs)} notebooks, {len(graded)} graded (mean "
+              f"{mean:.1f}/{rs[0].max_score}), {counts['failed']} failed, "
+              f"{counts['missing']} missing")
+    failures = [r for r in results if r.status != "graded"]
+    if failures:
+        print("not graded:")
+        for r in failures:
+            print(f"  {r.student} {r.notebook}: {r.reason}")
 
 
 def print_table(results) -> None:

@@ -44,6 +44,13 @@ class Course:
                 raise CourseError(f"no course directory at {self.root} (run `course release` "
                                   "first, or give --root)")
             self.root.mkdir(parents=True)
+        elif not (self.root / "nbgrader_config.py").exists():
+            if not create or any(self.root.iterdir()):
+                raise CourseError(f"{self.root} is not a course directory (it has no "
+                                  "nbgrader_config.py); give --root an empty or a new folder"
+                                  if create else
+                                  f"{self.root} is not a course directory (no "
+                                  "nbgrader_config.py; run `course release` first)")
         if create:
             os.chmod(self.root, 0o700)  # students' code must not reach it (see SECURITY.md)
         self.db_url = db_url or os.environ.get("COURSE_DB") or (
@@ -51,8 +58,9 @@ class Course:
         if not self.db_url.startswith(("sqlite:///", "postgresql://", "postgresql+")):
             raise CourseError(f"unsupported database URL {self.db_url!r}: use sqlite:///PATH "
                               "or postgresql://USER@HOST:PORT/DB")
-        if create or not (self.root / "nbgrader_config.py").exists():
-            self.write_config()
+        config = self.root / "nbgrader_config.py"
+        if create or not config.exists() or repr(str(self.root)) not in config.read_text():
+            self.write_config()  # (also for a course directory that was moved or copied)
 
     # Paths ------------------------------------------------------------------------------
     def path(self, step: str, *parts: str) -> Path:
@@ -67,13 +75,26 @@ class Course:
     def assignments(self) -> list[str]:
         return sorted(p.name for p in self.path("source").glob("*") if p.is_dir())
 
-    def secret(self) -> int:
-        """The seed of the hidden cases (made once; only the instructor can read it)."""
+    def secret(self, create: bool = False) -> int:
+        """The seed of the hidden cases: made once, by ``course release`` (``create``);
+        only the instructor can read it.  Never made again silently: a new one would
+        draw other hidden cases than the ones already graded."""
         path = self.root / ".secret"
         if not path.exists():
-            path.write_text(str(secrets.randbits(63)))
-            os.chmod(path, 0o600)
-        return int(path.read_text().strip())
+            if not create:
+                raise CourseError(
+                    f"no course secret at {path}: `course release` makes it; if grading has "
+                    "started, restore the file from a backup (a new secret would draw other "
+                    "hidden cases)")
+            partial = path.with_name(".secret.partial")
+            partial.write_text(str(secrets.randbits(63)))
+            os.chmod(partial, 0o600)
+            partial.replace(path)
+        try:
+            return int(path.read_text().strip())
+        except ValueError:
+            raise CourseError(f"the course secret {path} is damaged (not a number): restore it "
+                              "from a backup") from None
 
     # nbgrader ---------------------------------------------------------------------------
     def write_config(self) -> None:

@@ -46,6 +46,7 @@ def release(course: Course, assignments: list[str] | None = None,
     for a in chosen:
         if a not in available:
             raise CourseError(f"unknown assignment {a!r}; available: {', '.join(available)}")
+    course.secret(create=True)  # the seed of the hidden cases, made once
     api = course.api()
     for a in chosen:
         target = course.path("source", a)

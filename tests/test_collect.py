@@ -205,7 +205,11 @@ def test_exports_for_canvas_and_moodle_have_every_rostered_student(course, tmp_p
     solved = json.loads(_data(course, "alice"))
     (folder / f"alice__{NB}.ipynb").write_text(json.dumps(solved))
     pipeline.collect(course, folder)
-    (result,) = pipeline.autograde(course, workers=1, progress=False)
+    run = subprocess.run([str(BIN / "course"), "autograde", "--workers", "1", "--root",
+                          str(course.root)], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert "nb01: 1 notebooks, 1 graded (mean " in run.stdout  # the per-assignment summary
+    (result,) = [pipeline.UnitResult(**r) for r in pipeline.load_results(course)]
     for fmt in ("canvas", "moodle"):
         run = subprocess.run([str(BIN / "course"), "export", "--format", fmt, "--root",
                               str(course.root), "--out", str(tmp_path / fmt)],
@@ -228,3 +232,49 @@ def test_exports_for_canvas_and_moodle_have_every_rostered_student(course, tmp_p
     with open(tmp_path / "canvas" / "grades.csv", newline="") as f:
         grades = {r["student_id"]: r for r in csv.DictReader(f)}
     assert grades["carol"]["status"] == "missing" and grades["carol"]["score"] == "0"
+
+
+def _course_cmd(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "course"), *args], capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_safety_of_the_course_directory_and_its_secret(course, tmp_path):
+    # --root at a folder with files that is not a course: refused, nothing written there
+    stranger = tmp_path / "my-documents"
+    stranger.mkdir()
+    (stranger / "thesis.tex").write_text("...")
+    run = _course_cmd("release", "nb01", "--root", str(stranger))
+    assert run.returncode == 2 and "is not a course directory" in run.stderr
+    assert sorted(p.name for p in stranger.iterdir()) == ["thesis.tex"]
+    # a moved course gets its configuration rewritten
+    moved = tmp_path / "moved"
+    course.root.rename(moved)
+    run = _course_cmd("export", "--root", str(moved), "--out", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    assert repr(str(moved)) in (moved / "nbgrader_config.py").read_text()
+    assert (tmp_path / "out" / "grades.csv").exists()  # (--out made)
+    # nothing collected: autograde says so, exit 1
+    run = _course_cmd("autograde", "--root", str(moved))
+    assert run.returncode == 1 and "no submissions to grade" in run.stderr
+    # the secret is never made again silently
+    (moved / ".secret").unlink()
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / f"alice__{NB}.ipynb").write_bytes(_data(Course(moved), "a"))
+    assert _course_cmd("collect", str(folder), "--root", str(moved)).returncode == 0
+    run = _course_cmd("autograde", "--root", str(moved))
+    assert run.returncode == 2 and "no course secret" in run.stderr
+    assert run.stderr.strip().count("\n") == 0
+
+
+def test_usage_mistakes_and_the_due_date(tmp_path):
+    run = _course_cmd("autograde", "--workers", "0", "--root", str(tmp_path))
+    assert run.returncode == 2 and "must be a positive integer" in run.stderr
+    run = _course_cmd("release", "nb01", "--root", str(tmp_path / "c"), "--due",
+                      "2020-01-01T12:00+02:00")
+    assert run.returncode == 0, run.stderr
+    assert "2020-01-01 10:00 UTC is in the past" in run.stderr
+    with Course(tmp_path / "c").gradebook() as gb:
+        assert gb.find_assignment("nb01").duedate == dt.datetime(2020, 1, 1, 10, 0)
+    assert "local time" in _course_cmd("release", "--help").stdout
