@@ -165,6 +165,9 @@ def autograde(course: Course, assignments=None, students=None, workers: int | No
         import multiprocessing
 
         jobs = [(str(course.root), course.db_url, unit, seed, limits) for unit in todo]
+        # The sandbox's library is made here, once, and the forked workers share it: they
+        # end without running atexit, so a library of their own would be left behind.
+        sandbox._library()
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = {pool.submit(grade_unit, *job, True): job[2] for job in jobs}
             for future in as_completed(futures):

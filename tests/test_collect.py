@@ -278,3 +278,19 @@ def test_usage_mistakes_and_the_due_date(tmp_path):
     with Course(tmp_path / "c").gradebook() as gb:
         assert gb.find_assignment("nb01").duedate == dt.datetime(2020, 1, 1, 10, 0)
     assert "local time" in _course_cmd("release", "--help").stdout
+
+
+def test_autograde_leaves_no_temporary_folders(course, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for student in ("alice", "bob", "carol"):
+        (folder / f"{student}__{NB}.ipynb").write_bytes(_data(course, student))
+    pipeline.collect(course, folder)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    run = subprocess.run([str(BIN / "course"), "autograde", "--workers", "2", "--root",
+                          str(course.root)], capture_output=True, text=True, timeout=600,
+                         env={**os.environ, "TMPDIR": str(tmp)})
+    assert run.returncode == 0, run.stderr
+    assert "3 notebooks" in run.stdout
+    assert list(tmp.iterdir()) == []  # the sandbox's library and run folders are gone
