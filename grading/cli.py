@@ -153,7 +153,8 @@ def cmd_release(args) -> None:
 def cmd_collect(args) -> int:
     from . import pipeline
 
-    collected, warnings = pipeline.collect(_course(args), args.path, args.pattern)
+    collected, warnings = pipeline.collect(_course(args), args.path, args.pattern,
+                                           progress=True)
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     for c in collected:
@@ -240,7 +241,7 @@ def cmd_export(args) -> None:
     from . import pipeline
 
     for path in pipeline.export(_course(args), Path(args.out) if args.out else None,
-                                args.format):
+                                args.format, progress=True):
         print(f"wrote {path}")
 
 

@@ -146,8 +146,8 @@ def _identify(name: str, pattern: re.Pattern | None):
     return None
 
 
-def collect(course: Course, path: str | Path, pattern: str | None = None
-            ) -> tuple[list[Collected], list[str]]:
+def collect(course: Course, path: str | Path, pattern: str | None = None,
+            progress: bool = False) -> tuple[list[Collected], list[str]]:
     """Import the submissions under ``path``.  Returns what was collected (the latest
     submission of each notebook) and the warnings, the ignored files in one line."""
     try:
@@ -164,6 +164,10 @@ def collect(course: Course, path: str | Path, pattern: str | None = None
         by_lms = {str(s.lms_user_id): s.id for s in gb.students if s.lms_user_id}
         due = {a.name: a.duedate for a in gb.assignments}
     warnings, ignored, candidates = [], [], []
+    if progress:
+        from tqdm import tqdm
+
+        entries = tqdm(entries, desc="collect", unit="file")
     for e in entries:
         found = _identify(e.name, regex)
         if found is None:

@@ -417,7 +417,8 @@ def _problem_note(reason: str, cell: str, message: str) -> str:
     return f"The cell {name} {what}: {message}. The other cells were graded without it."
 
 
-def export(course: Course, out_dir: Path | None = None, fmt: str = "csv") -> tuple[Path, ...]:
+def export(course: Course, out_dir: Path | None = None, fmt: str = "csv",
+           progress: bool = False) -> tuple[Path, ...]:
     """grades.csv (per student and assignment) and exercises.csv (per exercise); with
     ``fmt`` "canvas" or "moodle" also the gradebook file that LMS imports
     (grades-canvas.csv, grades-moodle.csv).
@@ -442,9 +443,15 @@ def export(course: Course, out_dir: Path | None = None, fmt: str = "csv") -> tup
                      "status"])
         students = sorted(gb.students, key=lambda s: s.id)
         assignments = sorted(gb.assignments, key=lambda a: a.name)
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(assignments) * len(students), desc="export", unit="row")
         for assignment in assignments:
             subs = {sub.student.id: sub for sub in assignment.submissions}
             for student in (s.id for s in students):
+                bar and bar.update()
                 sub = subs.get(student)
                 if sub is None:
                     gw.writerow([student, assignment.name, "0", f"{assignment.max_score:g}",
@@ -472,6 +479,8 @@ def export(course: Course, out_dir: Path | None = None, fmt: str = "csv") -> tup
                              status, "; ".join(reasons), "yes" if late else "no",
                              len(flags)])
                 table[(student, assignment.name)] = sub.score
+        if bar:
+            bar.close()
         if fmt == "csv":
             return grades_path, exercises_path
         lms_path = out_dir / f"grades-{fmt}.csv"
