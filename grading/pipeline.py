@@ -380,15 +380,38 @@ pre {{ white-space: pre-wrap; margin: 0; font-size: .9rem; }}
 """
 
 
+def manual_grades(course: Course) -> dict[tuple[str, str, str, str], float]:
+    """(student, assignment, notebook, exercise id) -> the manual score given in the
+    formgrader, where there is one (it overrides the autograder's)."""
+    out = {}
+    with course.gradebook() as gb:
+        for assignment in gb.assignments:
+            for sub in assignment.submissions:
+                for snb in sub.notebooks:
+                    for grade in snb.grades:
+                        if grade.manual_score is not None:
+                            out[(sub.student.id, assignment.name, snb.notebook.name,
+                                 exercise_id(grade.name))] = float(grade.manual_score)
+    return out
+
+
 def feedback(course: Course) -> list[Path]:
-    """An HTML page per student and notebook with results and messages that teach."""
+    """An HTML page per student and notebook with results and messages that teach
+    (with the instructor's manual grades where there are some)."""
     written = []
+    manual = manual_grades(course)
     for r in load_results(course):
         rows = []
         for e in r["exercises"]:
             ok = e["status"] == "pass"
-            rows.append(f"<tr><td>{html.escape(e['id'])}</td><td>{e['points']:g} / "
-                        f"{e['max_points']}</td><td class=\"{'pass' if ok else 'fail'}\">"
+            given = manual.get((r["student"], r["assignment"], r["notebook"], e["id"]))
+            points = (f"{given:g} / {e['max_points']} (manual grade; the autograder gave "
+                      f"{e['points']:g})" if given is not None
+                      else f"{e['points']:g} / {e['max_points']}")
+            if given is not None:
+                r["score"] += given - e["points"]
+            rows.append(f"<tr><td>{html.escape(e['id'])}</td><td>{points}</td>"
+                        f"<td class=\"{'pass' if ok else 'fail'}\">"
                         f"<pre>{html.escape(e['message'])}</pre></td></tr>")
         status = (f"<p class=\"fail\">This notebook could not be graded: "
                   f"{html.escape(r['reason'])}</p>" if r["status"] != "graded" else "")

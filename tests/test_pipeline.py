@@ -250,11 +250,18 @@ def test_regrading_is_idempotent_and_keeps_manual_grades(graded, tmp_path):
     pipeline.export(course)
     rows = read_csv(course.root / "grades.csv")
     assert len(rows) == len(read_csv(graded.course.root / "grades.csv"))
-    mine = next(r for r in rows if r["student_id"] == perfect.student)
+    mine = next(r for r in rows if (r["student_id"], r["assignment"]) == (
+        perfect.student, perfect.assignment))
     assert float(mine["score"]) == perfect.score - points + 1.0
     exercise_rows = [r for r in read_csv(course.root / "exercises.csv")
                      if r["student_id"] == perfect.student and r["exercise"] == first]
     assert [(r["score"], r["status"]) for r in exercise_rows] == [("1", "manual")]
+    # the feedback page shows the manual grade too, and the total with it
+    pipeline.feedback(course)
+    page = course.path("feedback", perfect.student, perfect.assignment,
+                       f"{perfect.notebook}.html").read_text()
+    assert f"1 / {points:g} (manual grade; the autograder gave {points:g})" in page
+    assert f"Score: {perfect.score - points + 1:g} / " in page
 
 
 def test_the_student_option_selects_units(graded):
