@@ -60,6 +60,17 @@ def _parser() -> argparse.ArgumentParser:
                        help="import students (CSV: id, first name, last name, email, LMS id)")
     r.add_argument("csv", metavar="FILE.csv")
 
+    lp = sub.add_parser("late-policy", parents=[common],
+                        help="what late work costs: none, zero, per-hour or per-day")
+    lp.add_argument("kind", choices=["none", "zero", "per-hour", "per-day"])
+    lp.add_argument("--penalty", type=float, default=0.0, help="points per started hour/day")
+    lp.add_argument("--cap", type=float, default=None, help="at most this many points")
+    ex = sub.add_parser("extend", parents=[common], help="a later deadline for one student")
+    ex.add_argument("student")
+    ex.add_argument("assignment")
+    ex.add_argument("--until", type=_date, required=True,
+                    help="the new deadline (this machine's local time unless zoned)")
+
     a = sub.add_parser("autograde", parents=[common], help="grade submissions in parallel")
     a.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
     a.add_argument("--student", action="append", default=None, metavar="ID")
@@ -175,6 +186,21 @@ def cmd_roster(args) -> None:
     students = import_roster(_course(args), Path(args.csv))
     with_lms = sum(1 for s in students if s.get("lms_user_id"))
     print(f"imported {len(students)} students ({with_lms} with an LMS id)")
+
+
+def cmd_late_policy(args) -> None:
+    from . import late
+
+    rule = late.set_policy(_course(args), args.kind, args.penalty, args.cap)
+    print(f"late policy: {rule.describe()} (export, feedback and report apply it)")
+
+
+def cmd_extend(args) -> None:
+    from . import late
+
+    late.extend(_course(args), args.student, args.assignment, args.until)
+    print(f"{args.student}'s deadline for {args.assignment}: {args.until:%Y-%m-%d %H:%M} UTC "
+          "(autograde again to apply it)")
 
 
 def cmd_autograde(args) -> int:
@@ -309,6 +335,7 @@ def cmd_demo(args) -> int:
 
 
 COMMANDS = {"release": cmd_release, "roster": cmd_roster, "collect": cmd_collect,
+            "late-policy": cmd_late_policy, "extend": cmd_extend,
             "autograde": cmd_autograde, "feedback": cmd_feedback, "export": cmd_export,
             "report": cmd_report, "kit": cmd_kit, "html": cmd_html, "check": cmd_check,
             "lab": cmd_lab, "demo": cmd_demo}

@@ -218,8 +218,11 @@ def collect(course: Course, path: str | Path, pattern: str | None = None,
         warnings.insert(0, f"ignored {len(ignored)} files that are not submissions "
                            f"({shown}{f' and {more} more' if more > 0 else ''})")
     collected = _store(course, candidates)
+    from .late import extensions
+
+    granted = extensions(course)
     for c in collected:
-        deadline = due.get(c.assignment)
+        deadline = granted.get((c.student, c.assignment), due.get(c.assignment))
         if deadline and c.received.replace(tzinfo=None) > deadline:
             hours = (c.received.replace(tzinfo=None) - deadline).total_seconds() / 3600
             warnings.append(f"late: {c.student} {c.notebook} ({hours:.1f} h after the deadline)")

@@ -28,6 +28,7 @@ import nbformat
 from grading.exercises import cell_id, exercise_id
 
 from . import judge, sandbox
+from . import late as late_work
 from .collect import Collected, collect  # noqa: F401 (the pipeline's first step)
 from .course_dir import Course, CourseError, lessons
 
@@ -84,6 +85,7 @@ class UnitResult:
     score: float = 0.0
     max_score: int = 0
     late: bool = False
+    hours_late: float = 0.0  # after the student's own deadline (an extension counts)
     flags: list = field(default_factory=list)
     problems: list = field(default_factory=list)  # [reason, cell, message] of broken cells
     exercises: list = field(default_factory=list)
@@ -252,9 +254,12 @@ def record_unit(course: Course, job: Job, graded, t0: float,
     with course.gradebook(keep=keep_gradebook) as gb, warnings.catch_warnings():
         # nbgrader's add_submission trips SQLAlchemy's autoflush warnings: harmless here.
         warnings.simplefilter("ignore")
-        due = gb.find_assignment(assignment).duedate
+        due = late_work.deadline(course, student, assignment,
+                                 gb.find_assignment(assignment).duedate)
         received = job.received
         result.late = bool(due and received and received.replace(tzinfo=None) > due)
+        if result.late:
+            result.hours_late = (received.replace(tzinfo=None) - due).total_seconds() / 3600
         _record(gb, course, result, spec, received)
     t2 = time.perf_counter()
     if graded is not None and data is not None and graded.status == "graded":
@@ -400,6 +405,7 @@ def feedback(course: Course) -> list[Path]:
     (with the instructor's manual grades where there are some)."""
     written = []
     manual = manual_grades(course)
+    rule = late_work.policy(course)
     for r in load_results(course):
         rows = []
         for e in r["exercises"]:
@@ -419,10 +425,16 @@ def feedback(course: Course) -> list[Path]:
         flags = ("<h2>Notes</h2><ul>" + "".join(
             f"<li class=\"note\">{html.escape(f)}</li>" for f in notes) + "</ul>"
                  if notes else "")
+        hours = r.get("hours_late", 0.0)
+        taken = rule.deduction(r["score"], hours)
+        late = ""
+        if r["late"]:
+            late = f" (submitted {hours:.1f} h after the deadline"
+            late += (f"; {taken:g} points deducted: {rule.describe()}; before the deduction "
+                     f"{r['score']:g})" if taken else ")")
         page = FEEDBACK_PAGE.format(
             title=html.escape(f"{r['notebook']}: feedback for {r['student']}"),
-            score=r["score"], max_score=r["max_score"],
-            late=" (submitted after the deadline)" if r["late"] else "",
+            score=r["score"] - taken, max_score=r["max_score"], late=html.escape(late),
             status=status, rows="\n".join(rows), flags=flags)
         out = course.path("feedback", r["student"], r["assignment"])
         out.mkdir(parents=True, exist_ok=True)
@@ -457,11 +469,12 @@ def export(course: Course, out_dir: Path | None = None, fmt: str = "csv",
     results = {(r["student"], r["assignment"], r["notebook"]): r for r in load_results(course)}
     grades_path, exercises_path = out_dir / "grades.csv", out_dir / "exercises.csv"
     table: dict[tuple[str, str], float] = {}
+    rule = late_work.policy(course)
     with course.gradebook() as gb, open(grades_path, "w", newline="") as g, \
             open(exercises_path, "w", newline="") as e:
         gw, ew = csv.writer(g), csv.writer(e)
         gw.writerow(["student_id", "assignment", "score", "max_score", "status", "reason",
-                     "late", "flags"])
+                     "late", "flags", "hours_late", "late_deduction", "score_before_deduction"])
         ew.writerow(["student_id", "assignment", "notebook", "exercise", "score", "max_score",
                      "status"])
         students = sorted(gb.students, key=lambda s: s.id)
@@ -478,16 +491,17 @@ def export(course: Course, out_dir: Path | None = None, fmt: str = "csv",
                 sub = subs.get(student)
                 if sub is None:
                     gw.writerow([student, assignment.name, "0", f"{assignment.max_score:g}",
-                                 "missing", "no submission", "no", 0])
+                                 "missing", "no submission", "no", 0, "0", "0", "0"])
                     table[(student, assignment.name)] = 0.0
                     continue
-                statuses, reasons, flags, late = [], [], [], False
+                statuses, reasons, flags, late, hours = [], [], [], False, 0.0
                 for snb in sub.notebooks:
                     r = results.get((student, assignment.name, snb.notebook.name), {})
                     statuses.append(r.get("status", "not graded"))
                     reasons += [r["reason"]] if r.get("reason") else []
                     flags += r.get("flags", [])
                     late = late or r.get("late", False)
+                    hours = max(hours, r.get("hours_late", 0.0))
                     for grade in snb.grades:
                         status = next((x["status"] for x in r.get("exercises", [])
                                        if x["id"] == exercise_id(grade.name)), "not graded")
@@ -498,10 +512,12 @@ def export(course: Course, out_dir: Path | None = None, fmt: str = "csv",
                                      f"{grade.score:g}", f"{grade.max_score:g}", status])
                 status = "graded" if all(s == "graded" for s in statuses) else ";".join(
                     sorted(set(statuses)))
-                gw.writerow([student, assignment.name, f"{sub.score:g}", f"{sub.max_score:g}",
-                             status, "; ".join(reasons), "yes" if late else "no",
-                             len(flags)])
-                table[(student, assignment.name)] = sub.score
+                taken = rule.deduction(sub.score, hours)
+                gw.writerow([student, assignment.name, f"{sub.score - taken:g}",
+                             f"{sub.max_score:g}", status, "; ".join(reasons),
+                             "yes" if late else "no", len(flags), f"{hours:.2f}", f"{taken:g}",
+                             f"{sub.score:g}"])
+                table[(student, assignment.name)] = sub.score - taken
         if bar:
             bar.close()
         if fmt == "csv":

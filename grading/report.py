@@ -23,7 +23,8 @@ REASONS = ["wrong", "error", "timeout", "memory", "crashed", "malformed", "tampe
 # malformed and tampering count submissions.
 
 
-def summarise(results: list[dict]) -> dict:
+def summarise(results: list[dict], rule=None) -> dict:
+    """The report's numbers; ``rule`` (a late.Policy) deducts from late work's scores."""
     scores = defaultdict(list)
     exercise_pass = defaultdict(lambda: [0, 0])
     reasons: Counter = Counter()
@@ -32,7 +33,9 @@ def summarise(results: list[dict]) -> dict:
     failed = []
     timing = defaultdict(list)
     for r in results:
-        frac = r["score"] / r["max_score"] if r["max_score"] else 0.0
+        score = r["score"] - (rule.deduction(r["score"], r.get("hours_late", 0.0))
+                              if rule is not None else 0.0)
+        frac = score / r["max_score"] if r["max_score"] else 0.0
         scores[r["assignment"]].append(frac)
         if r["status"] != "graded":
             failed.append(r)
@@ -100,8 +103,10 @@ def figure(summary: dict):
 
 
 def write(course: Course) -> tuple[Path, Path]:
+    from .late import policy
+
     results = load_results(course)
-    summary = summarise(results)
+    summary = summarise(results, policy(course))
     out = course.path("report")
     out.mkdir(exist_ok=True)
     fig = figure(summary)

@@ -294,3 +294,43 @@ def test_autograde_leaves_no_temporary_folders(course, tmp_path):
     assert run.returncode == 0, run.stderr
     assert "3 notebooks" in run.stdout
     assert list(tmp.iterdir()) == []  # the sandbox's library and run folders are gone
+
+
+def test_the_late_policy_and_an_extension(course, tmp_path):
+    """1 point per started day late, at most 3: bob, 30 h late, loses 2; carol, as late
+    but with an extension past her time, loses nothing; alice was on time."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    solved = course.path("source", "nb01", f"{NB}.ipynb").read_bytes()  # the solutions
+    due = DUE.replace(tzinfo=dt.timezone.utc)
+    for student, hours in [("alice", -1), ("bob", 30), ("carol", 30)]:
+        path = folder / f"{student}__{NB}.ipynb"
+        path.write_bytes(solved)
+        t = (due + dt.timedelta(hours=hours)).timestamp()
+        os.utime(path, (t, t))
+    for cmd in (["late-policy", "per-day", "--penalty", "1", "--cap", "3"],
+                ["extend", "carol", "nb01", "--until", "2026-12-03T12:00+00:00"],
+                ["collect", str(folder)], ["autograde", "--workers", "1"],
+                ["export", "--format", "canvas"], ["feedback"]):
+        run = _course_cmd(*cmd, "--root", str(course.root))
+        assert run.returncode == 0, (cmd, run.stderr)
+    import csv
+
+    with open(course.root / "grades.csv", newline="") as f:
+        rows = {r["student_id"]: r for r in csv.DictReader(f)}
+    raw = float(rows["alice"]["score"])
+    assert raw > 2  # (the solutions score: the test can see a deduction)
+    assert (rows["alice"]["late"], rows["alice"]["late_deduction"]) == ("no", "0")
+    assert (rows["bob"]["late"], rows["bob"]["late_deduction"]) == ("yes", "2")
+    assert float(rows["bob"]["score"]) == raw - 2
+    assert float(rows["bob"]["score_before_deduction"]) == raw
+    assert (rows["carol"]["late"], float(rows["carol"]["score"])) == ("no", raw)
+    with open(course.root / "grades-canvas.csv", newline="") as f:
+        canvas = {r[2]: r for r in csv.reader(f)}
+    assert float(canvas["bob"][5]) == raw - 2
+    page = course.path("feedback", "bob", "nb01", f"{NB}.html").read_text()
+    assert "30.0 h after the deadline; 2 points deducted: 1 points per started day late, " \
+           "at most 3" in page
+    assert f"Score: {raw - 2:g} / " in page
+    bad = _course_cmd("late-policy", "per-day", "--root", str(course.root))
+    assert bad.returncode == 2 and "--penalty must be a positive number" in bad.stderr
