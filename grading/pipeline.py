@@ -400,6 +400,13 @@ def manual_grades(course: Course) -> dict[tuple[str, str, str, str], float]:
     return out
 
 
+def manual_adjustment(student: str, assignment: str, notebook: str, exercises: list,
+                      manual: dict) -> float:
+    """How much the manual grades change a notebook's auto score (0 without any)."""
+    return sum(manual[key] - e["points"] for e in exercises
+               if (key := (student, assignment, notebook, e["id"])) in manual)
+
+
 def feedback(course: Course) -> list[Path]:
     """An HTML page per student and notebook with results and messages that teach
     (with the instructor's manual grades where there are some)."""

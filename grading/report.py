@@ -102,11 +102,22 @@ def figure(summary: dict):
     return fig
 
 
-def write(course: Course) -> tuple[Path, Path]:
+def course_summary(course: Course) -> tuple[list[dict], dict]:
+    """The results and the report's numbers, with the manual grades (as in export) and
+    the late policy's deductions."""
     from .late import policy
+    from .pipeline import manual_adjustment, manual_grades
 
     results = load_results(course)
-    summary = summarise(results, policy(course))
+    manual = manual_grades(course)
+    for r in results:
+        r["score"] += manual_adjustment(r["student"], r["assignment"], r["notebook"],
+                                        r["exercises"], manual)
+    return results, summarise(results, policy(course))
+
+
+def write(course: Course) -> tuple[Path, Path]:
+    results, summary = course_summary(course)
     out = course.path("report")
     out.mkdir(exist_ok=True)
     fig = figure(summary)

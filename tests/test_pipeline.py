@@ -262,6 +262,16 @@ def test_regrading_is_idempotent_and_keeps_manual_grades(graded, tmp_path):
                        f"{perfect.notebook}.html").read_text()
     assert f"1 / {points:g} (manual grade; the autograder gave {points:g})" in page
     assert f"Score: {perfect.score - points + 1:g} / " in page
+    # and so do the report and the autograde table
+    auto = report.summarise(pipeline.load_results(course))["scores"][perfect.assignment]
+    _, summary = report.course_summary(course)
+    assert sum(summary["scores"][perfect.assignment]) == pytest.approx(
+        sum(auto) - (points - 1) / graded.results[(perfect.student, perfect.notebook)].max_score)
+    run = course_command("autograde", perfect.assignment, "--student", perfect.student,
+                         "--root", str(course.root))
+    assert run.returncode == 0, run.stderr
+    line = next(x for x in run.stdout.splitlines() if x.startswith(perfect.student))
+    assert f"{perfect.score - points + 1:g}/" in line and "(with manual grades)" in line
 
 
 def test_the_student_option_selects_units(graded):
