@@ -445,7 +445,8 @@ def feedback(course: Course) -> list[Path]:
             status=status, rows="\n".join(rows), flags=flags)
         out = course.path("feedback", r["student"], r["assignment"])
         out.mkdir(parents=True, exist_ok=True)
-        path = out / f"{r['notebook']}.html"
+        # (nbgrader's own Generate feedback writes NOTEBOOK.html here: ours sits beside it)
+        path = out / f"{r['notebook']}.results.html"
         path.write_text(page)
         written.append(path)
     return written

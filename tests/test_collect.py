@@ -328,7 +328,7 @@ def test_the_late_policy_and_an_extension(course, tmp_path):
     with open(course.root / "grades-canvas.csv", newline="") as f:
         canvas = {r[2]: r for r in csv.reader(f)}
     assert float(canvas["bob"][5]) == raw - 2
-    page = course.path("feedback", "bob", "nb01", f"{NB}.html").read_text()
+    page = course.path("feedback", "bob", "nb01", f"{NB}.results.html").read_text()
     assert "30.0 h after the deadline; 2 points deducted: 1 points per started day late, " \
            "at most 3" in page
     assert f"Score: {raw - 2:g} / " in page

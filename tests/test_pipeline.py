@@ -168,7 +168,8 @@ def test_autograded_notebooks_show_verdicts_without_hidden_tests(graded):
 def test_feedback_pages_give_scores_without_hidden_tests_or_tracebacks(graded):
     for e in graded.expected:
         r = graded.results[(e.student, e.notebook)]
-        page = graded.course.path("feedback", e.student, e.assignment, f"{e.notebook}.html")
+        page = graded.course.path("feedback", e.student, e.assignment,
+                                  f"{e.notebook}.results.html")
         text = page.read_text()
         for marker in FORBIDDEN:
             assert marker not in text, f"{page} contains {marker!r}"
@@ -256,10 +257,16 @@ def test_regrading_is_idempotent_and_keeps_manual_grades(graded, tmp_path):
     exercise_rows = [r for r in read_csv(course.root / "exercises.csv")
                      if r["student_id"] == perfect.student and r["exercise"] == first]
     assert [(r["score"], r["status"]) for r in exercise_rows] == [("1", "manual")]
-    # the feedback page shows the manual grade too, and the total with it
+    # the feedback page shows the manual grade too, and the total with it; a page that
+    # nbgrader's own Generate feedback wrote beside it is left alone
+    theirs = course.path("feedback", perfect.student, perfect.assignment,
+                         f"{perfect.notebook}.html")
+    theirs.parent.mkdir(parents=True, exist_ok=True)
+    theirs.write_text("nbgrader's feedback")
     pipeline.feedback(course)
+    assert theirs.read_text() == "nbgrader's feedback"
     page = course.path("feedback", perfect.student, perfect.assignment,
-                       f"{perfect.notebook}.html").read_text()
+                       f"{perfect.notebook}.results.html").read_text()
     assert f"1 / {points:g} (manual grade; the autograder gave {points:g})" in page
     assert f"Score: {perfect.score - points + 1:g} / " in page
     # and so do the report and the autograde table
