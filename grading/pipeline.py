@@ -122,6 +122,11 @@ def autograde(course: Course, assignments=None, students=None, workers: int | No
     workers = max(1, workers or os.cpu_count() or 1)
     seed = course.secret()
     limits = limits or sandbox.Limits()
+    if cluster is None:  # (a cluster's workers check their own machine)
+        try:
+            sandbox.check(limits)
+        except sandbox.WeakIsolation as exc:
+            raise CourseError(f"refusing to grade: {exc}") from None
     results: dict = {}
     client = None
     if cluster:  # before anything is shown: a cluster that cannot be used is one line

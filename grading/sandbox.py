@@ -7,7 +7,9 @@ cells run in a child (``child.py``) that
   which the repository (solutions, hidden tests), the course directory
   (gradebook, other students) and the grader's virtualenv are hidden under
   empty tmpfs mounts;
-* runs as an unprivileged user (``setpriv``) when the grader is root;
+* runs as an unprivileged user (``setpriv``, or ``setuid`` in the child where
+  namespaces are unavailable) when the grader is root: student code never runs
+  as root;
 * has limits on memory (RLIMIT_AS), processes (RLIMIT_NPROC), file size,
   open files and CPU time, and a wall-clock limit per cell, per probe and per
   notebook enforced from outside with SIGKILL of its process group;
@@ -17,7 +19,9 @@ cells run in a child (``child.py``) that
 A cell that hangs or kills the process is recorded and the child restarted
 without it, so one broken cell never costs the points of the others.
 Where the machine does not allow namespaces, the best available isolation is
-used, and ``isolation()`` says which (the report prints it).
+used, and ``isolation()`` says which (the report prints it); the weakest level,
+``plain`` (student code as the grader's own user, who can write the gradebook),
+is refused unless ``Limits.allow_weak_isolation`` is set.
 """
 
 from __future__ import annotations
@@ -56,6 +60,11 @@ class Limits:
     processes: int = 256
     file_mb: int = 16
     restarts: int = 8
+    allow_weak_isolation: bool = False  # grade even at the "plain" level (trusted code only)
+
+
+class WeakIsolation(RuntimeError):
+    """Only the "plain" level is available, and it was not allowed."""
 
 
 @dataclass
@@ -176,7 +185,7 @@ def _wrapper(level: str, hide: list[str], uid: int, gid: int | None = None) -> l
     if level == "userns":
         return ["unshare", "--user", "--map-root-user", "--net", "--mount", "--propagation",
                 "private", "--", "sh", "-c", f"{mounts}exec \"$@\"", "sandbox"]
-    return []
+    return []  # "unprivileged" drops to ``uid`` in the child itself (see _limits)
 
 
 def isolation() -> str:
@@ -187,16 +196,33 @@ def isolation() -> str:
                 "directory and virtualenv hidden (mount namespace); rlimits; wall-clock kills",
         "userns": "separate process in a user namespace (same user); no network; repository, "
                   "course directory and virtualenv hidden; rlimits; wall-clock kills",
+        "unprivileged": "separate process as an unprivileged user (namespaces unavailable): "
+                        "network available; files readable by every user are readable; "
+                        "rlimits; wall-clock kills",
         "plain": "separate process as the same user (namespaces unavailable): rlimits and "
                  "wall-clock kills only; files readable by the grader are readable",
     }[level]
 
 
+WEAK = ("student code would run as this user, who can write the gradebook and read the "
+        "course: namespaces are unavailable here (run as root, or enable user namespaces: "
+        "sysctl kernel.unprivileged_userns_clone=1 or, on Ubuntu, "
+        "kernel.apparmor_restrict_unprivileged_userns=0); --allow-weak-isolation grades "
+        "anyway, for code you trust")
+
+
+def check(limits: Limits) -> None:
+    """Raise WeakIsolation when only the plain level is available and not allowed."""
+    if _choose()[0] == "plain" and not limits.allow_weak_isolation:
+        raise WeakIsolation(WEAK)
+
+
 def _choose() -> tuple[str, list[str]]:
     global _isolation
     if _isolation is None:
-        _isolation = ("plain", [])
-        for level in (["root"] if os.geteuid() == 0 else []) + ["userns"]:
+        # As root, never run student code as root: no namespaces, then setuid only.
+        _isolation = ("unprivileged", []) if os.geteuid() == 0 else ("plain", [])
+        for level in ["root"] if os.geteuid() == 0 else ["userns"]:
             cmd = _wrapper(level, [], 65534) + ["true"]
             try:
                 ok = subprocess.run(cmd, capture_output=True, timeout=10).returncode == 0
@@ -208,7 +234,7 @@ def _choose() -> tuple[str, list[str]]:
     return _isolation
 
 
-def _limits(limits: Limits):
+def _limits(limits: Limits, drop_to: tuple[int, int] | None = None):
     def apply() -> None:
         os.setsid()
         mb = 1024 * 1024
@@ -218,6 +244,11 @@ def _limits(limits: Limits):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         cpu = int(limits.notebook_seconds) + 5
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        if drop_to is not None:  # root without namespaces: become the sandbox's user
+            uid, gid = drop_to
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
 
     return apply
 
@@ -227,6 +258,7 @@ def _limits(limits: Limits):
 def run(cells: list[Cell], probes: list[Probe], *, block: list[str] | None = None,
         limits: Limits = Limits(), hide: list[Path] = ()) -> RunResult:
     """Run ``cells`` then ``probes`` in a sandboxed child; restart past broken cells."""
+    check(limits)
     result = RunResult()
     start = time.monotonic()
     deadline = start + limits.notebook_seconds
@@ -279,12 +311,13 @@ def _run_once(cells, probes, block, limits, hide, deadline, result):
     cmd = _wrapper(level, _hidden_paths(list(hide)), uid, gid) + [
         _python(), "-I", "-S", "-B", "-c", boot, str(write_fd)]
     workdir = tempfile.mkdtemp(prefix="course-run-")
-    if level == "root":
+    if level in ("root", "unprivileged"):
         os.chown(workdir, uid, uid)  # the sandbox's user owns its (empty) working folder
     try:
         proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=(write_fd,), cwd=workdir, env=env, preexec_fn=_limits(limits),
+            pass_fds=(write_fd,), cwd=workdir, env=env,
+            preexec_fn=_limits(limits, (uid, gid) if level == "unprivileged" else None),
             close_fds=True)
     except OSError as exc:
         os.close(read_fd)

@@ -455,3 +455,18 @@ def test_every_released_lesson_fails_every_test_cell_as_released(graded, tmp_pat
     inverted = nbgrader_validate(graded.course, *stubs, invert=True)
     for stub in stubs:
         assert "Success! The notebook does not pass any tests." in inverted[stub.name], stub
+
+
+def test_autograde_refuses_the_plain_isolation_level_in_one_line(graded, monkeypatch, capsys):
+    """Where student code could only run as the grader's own user (no namespaces, not
+    root), grading is refused, before anything runs, unless --allow-weak-isolation."""
+    monkeypatch.setattr(sandbox, "_isolation", ("plain", []))
+    before = sorted(p.stat().st_mtime for p in graded.course.path("results").rglob("*.json"))
+    code = cli.main(["autograde", "--root", str(graded.course.root), "--workers", "1"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.startswith("course autograde: error: refusing to grade: student code would "
+                          "run as this user") and "\n" not in err
+    assert "--allow-weak-isolation" in err
+    after = sorted(p.stat().st_mtime for p in graded.course.path("results").rglob("*.json"))
+    assert before == after
