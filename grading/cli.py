@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 from pathlib import Path
@@ -109,7 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     lab.add_argument("--ip", default="127.0.0.1")
     lab.add_argument("--no-browser", action="store_true")
     lab.add_argument("--instructor", action="store_true",
-                     help="serve the whole course root (source, formgrader), not the release")
+                     help="the instructor's lab: the whole course root with the formgrader "
+                          "(default: the student lab, the release only, without the "
+                          "formgrader, and without terminals when run as root or served "
+                          "beyond this machine)")
 
     d = sub.add_parser("demo", parents=[common], help="release, grade a sample class, report")
     d.add_argument("--workers", type=_positive, default=None)
@@ -322,22 +326,53 @@ def cmd_check(args) -> int:
     return selfcheck.main(Path(args.notebook))
 
 
-def cmd_lab(args) -> int:
-    course = _course(args)
+# What a student lab leaves out: nbgrader's instructor tools (the formgrader, the course
+# list, the assignment creator); students keep the assignment list and Validate.
+INSTRUCTOR_SERVER_EXTENSIONS = ["nbgrader.server_extensions.formgrader",
+                                "nbgrader.server_extensions.course_list"]
+INSTRUCTOR_LAB_PLUGINS = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
+                          "@jupyter/nbgrader:create-assignment"]
+
+
+def lab_command(course: Course, args) -> tuple[list[str], dict, Path]:
+    """The JupyterLab command line, environment and folder for ``course lab``."""
     release = course.path("release")
     if not release.exists():
         raise CourseError("nothing released yet: run `course release` first")
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    local = args.ip in ("127.0.0.1", "localhost", "::1")
     # The formgrader reads nbgrader_config.py from the server's folder, which
     # must contain the course root; students only ever see the release.
     served = course.root if args.instructor else release
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={served}",
            f"--port={args.port}", f"--ip={args.ip}"]
+    env = dict(os.environ)
+    if not args.instructor:
+        if root and not local:
+            raise CourseError(f"refusing to serve the student lab on {args.ip} as root: its "
+                              "kernels would run everyone's code as root (run it as an "
+                              "unprivileged user)")
+        off = ", ".join(f"'{name}': False" for name in INSTRUCTOR_SERVER_EXTENSIONS)
+        cmd.append(f"--ServerApp.jpserver_extensions={{{off}}}")
+        if root or not local:  # a terminal would be a shell as this user for anyone served
+            cmd.append("--ServerApp.terminals_enabled=False")
+        config = course.path(".lab", "student")
+        (config / "labconfig").mkdir(parents=True, exist_ok=True)
+        (config / "labconfig" / "page_config.json").write_text(json.dumps(
+            {"disabledExtensions": {name: True for name in INSTRUCTOR_LAB_PLUGINS}}))
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+            [str(config), *filter(None, [os.environ.get("JUPYTER_CONFIG_PATH")])])
     if args.no_browser:
         cmd.append("--no-browser")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    if root:
         cmd.append("--allow-root")  # containers and CI run as root; Jupyter refuses otherwise
+    return cmd, env, served
+
+
+def cmd_lab(args) -> int:
+    cmd, env, served = lab_command(_course(args), args)
     os.chdir(served)
-    os.execv(sys.executable, cmd)  # become the server: stopping `course lab` stops it
+    os.execve(sys.executable, cmd, env)  # become the server: stopping `course lab` stops it
 
 
 def cmd_demo(args) -> int:

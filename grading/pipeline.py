@@ -125,7 +125,7 @@ def autograde(course: Course, assignments=None, students=None, workers: int | No
     if cluster is None:  # (a cluster's workers check their own machine)
         try:
             sandbox.check(limits)
-        except sandbox.WeakIsolation as exc:
+        except sandbox.WeakIsolationError as exc:
             raise CourseError(f"refusing to grade: {exc}") from None
     results: dict = {}
     client = None

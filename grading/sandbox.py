@@ -63,7 +63,7 @@ class Limits:
     allow_weak_isolation: bool = False  # grade even at the "plain" level (trusted code only)
 
 
-class WeakIsolation(RuntimeError):
+class WeakIsolationError(RuntimeError):
     """Only the "plain" level is available, and it was not allowed."""
 
 
@@ -212,9 +212,9 @@ WEAK = ("student code would run as this user, who can write the gradebook and re
 
 
 def check(limits: Limits) -> None:
-    """Raise WeakIsolation when only the plain level is available and not allowed."""
+    """Raise WeakIsolationError when only the plain level is available and not allowed."""
     if _choose()[0] == "plain" and not limits.allow_weak_isolation:
-        raise WeakIsolation(WEAK)
+        raise WeakIsolationError(WEAK)
 
 
 def _choose() -> tuple[str, list[str]]:

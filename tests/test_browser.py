@@ -179,6 +179,39 @@ def exactly(text: str) -> re.Pattern:
 
 # The instructor -------------------------------------------------------------------------
 
+def test_the_student_lab_has_no_formgrader_and_no_root_terminals(demo_course, tmp_path):
+    """The student lab serves the release only: nbgrader's instructor tools are off (the
+    formgrader's pages and its lab plugins), and as root there are no terminals."""
+    import json
+    import os
+    import urllib.error
+    import urllib.request
+
+    root, _ = demo_course
+
+    def status(url: str) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                return r.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    with lab_server(root, tmp_path) as url:
+        assert status(f"{url}/formgrader?token={TOKEN}") == 404
+        assert status(f"{url}/api/terminals?token={TOKEN}") == (404 if os.geteuid() == 0
+                                                                 else 200)
+        assert status(f"{url}/api/contents/nb01/nb01_derivatives.ipynb?token={TOKEN}") == 200
+        with urllib.request.urlopen(f"{url}/lab?token={TOKEN}", timeout=10) as r:
+            page = r.read().decode()
+        data = json.loads(re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page,
+                                    re.S).group(1))
+        assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"} <= set(
+            data["disabledExtensions"])
+        assert "@jupyter/nbgrader:validate-assignment" not in data["disabledExtensions"]
+    with lab_server(root, tmp_path, "--instructor") as url:
+        assert status(f"{url}/formgrader?token={TOKEN}") == 200
+
+
 def test_formgrader_lists_the_assignment_and_the_sample_class(demo_course, page, tmp_path):
     root, done = demo_course
     assert done.returncode == 0, done.stdout + done.stderr

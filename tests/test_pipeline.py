@@ -470,3 +470,20 @@ def test_autograde_refuses_the_plain_isolation_level_in_one_line(graded, monkeyp
     assert "--allow-weak-isolation" in err
     after = sorted(p.stat().st_mtime for p in graded.course.path("results").rglob("*.json"))
     assert before == after
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the grader is not root here")
+def test_the_student_lab_is_not_served_to_others_as_root(graded, capsys):
+    code = cli.main(["lab", "--root", str(graded.course.root), "--ip", "0.0.0.0"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "\n" not in err
+    assert err.startswith("course lab: error: refusing to serve the student lab on 0.0.0.0 "
+                          "as root")
+    args = cli._parser().parse_args(["lab", "--root", str(graded.course.root)])
+    cmd, env, served = cli.lab_command(graded.course, args)
+    assert served == graded.course.path("release")
+    assert "--ServerApp.terminals_enabled=False" in cmd
+    assert any("'nbgrader.server_extensions.formgrader': False" in c for c in cmd)
+    args = cli._parser().parse_args(["lab", "--root", str(graded.course.root), "--instructor"])
+    cmd, env, served = cli.lab_command(graded.course, args)
+    assert served == graded.course.root and not any("formgrader" in c for c in cmd)

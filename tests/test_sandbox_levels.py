@@ -68,7 +68,7 @@ def test_root_never_falls_back_to_plain():
 
 def test_the_plain_level_is_refused_unless_allowed(level, tmp_path):
     level("plain")
-    with pytest.raises(sandbox.WeakIsolation, match="--allow-weak-isolation"):
+    with pytest.raises(sandbox.WeakIsolationError, match="--allow-weak-isolation"):
         _whoami(tmp_path)
     result, _ = _whoami(tmp_path, sandbox.Limits(allow_weak_isolation=True))
     assert result.probes["p"].status == "ok"
