@@ -138,12 +138,15 @@ class Node:
 
     # Called by the backward pass -------------------------------------------------
     def _check_versions(self) -> None:
-        """PyTorch's error if a saved tensor was changed in place after recording."""
+        """PyTorch's error if a value this node saved was changed in place after
+        recording: what the VJPs of the inputs that require grad read (``saved``)."""
         versions = self._versions or (0,) * (len(self._args) + 1)
-        for a, v in zip(self._args, versions, strict=False):  # the last is the output's
-            if isinstance(a, _tensor.Tensor) and a._vbox[0] != v:
+        saved = {0 if name == "self" else -1 if name == "result" else 1
+                 for name in self._prim.saved_values(self._args, self._next)}
+        for i, (a, v) in enumerate(zip(self._args, versions, strict=False)):  # (+ output's)
+            if i in saved and isinstance(a, _tensor.Tensor) and a._vbox[0] != v:
                 raise RuntimeError(_modified_message(a, v, _op_name(a._node)))
-        out = self._out()
+        out = self._out() if -1 in saved else None
         if out is not None and out._vbox[0] != versions[-1]:
             raise RuntimeError(_modified_message(out, versions[-1], _op_name(self)))
 
@@ -270,10 +273,12 @@ def _modified_message(t: Tensor, expected: int, output_of: str | None) -> str:
 
 
 def _op_name(node) -> str | None:
-    """``Exp`` for an ``ExpBackward0`` node (as PyTorch's messages say)."""
+    """``Exp`` for an ``ExpBackward0`` node, ``Pow2`` for ``PowBackward2`` (as PyTorch's
+    messages say)."""
     if node is None or isinstance(node, AccumulateGrad):
         return None
-    return node._view().name().split("Backward")[0]
+    name = node._view().name().replace("Backward", "")
+    return name[:-1] if name.endswith("0") else name
 
 
 _RULES = __package__ + ".rules"

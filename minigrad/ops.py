@@ -295,8 +295,9 @@ divide = true_divide = div
 
 
 def rdiv(input, other):  # noqa: A002
-    """``other / input``: PyTorch records it as a multiplication by 1/input."""
-    return _binary(rules.div, other, input, name="MulBackward0", float_result=True)
+    """``other / input``: as in PyTorch, a multiplication by 1/input (so it saves the
+    reciprocal, not ``input``, and ``input`` may change in place before backward)."""
+    return mul(reciprocal(input), other)
 
 
 def pow(input, exponent):  # noqa: A001, A002

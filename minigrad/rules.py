@@ -36,19 +36,24 @@ _EMPTY: dict = {}
 class Primitive:
     """One row of the table.  Calling it dispatches on Tensor or array inputs."""
 
-    __slots__ = ("name", "fwd", "vjps", "jvps", "grad_fn", "view_class", "saves", "reads_ans",
-                 "exact", "doc", "__weakref__")
+    __slots__ = ("name", "fwd", "vjps", "jvps", "grad_fn", "view_class", "saves", "saved",
+                 "reads_ans", "exact", "doc", "__weakref__")
 
     def __init__(self, name: str, fwd: Callable, vjps, jvps, *, grad_fn: str,
-                 saves: bool = True, doc: str = "") -> None:
+                 saves=(), doc: str = "") -> None:
         self.name = name
         self.fwd = fwd
         self.vjps = vjps
         self.jvps = jvps
         self.grad_fn = grad_fn
         self.view_class = engine.view_class(grad_fn)  # the class of its grad_fn (MulBackward0)
-        self.saves = saves  # True: backward needs saved values, freed after use
-        self.reads_ans = saves  # the VJP reads the output (so it must not change in place)
+        # What the VJP of each input reads, in PyTorch's names (derivatives.yaml):
+        # "self" the first input, "result" the output, any other name the second input
+        # (mul: ("other", "self")).  Only a saved value may not change in place before
+        # backward (``y = x.exp(); x.add_(1)`` is fine: exp saves y, not x).
+        self.saved = tuple(tuple(names.split()) for names in saves)
+        self.saves = bool(saves)  # backward needs saved values, freed after use
+        self.reads_ans = any("result" in names for names in self.saved)
         self.exact = False  # see the end of the table
         self.doc = doc
 
@@ -71,6 +76,18 @@ class Primitive:
         if type(ans) is not np.ndarray:
             ans = np.asarray(ans)
         return engine.record(self, args, params, ans, name, arrays)
+
+    def saved_values(self, args, edges) -> set:
+        """The names of the values a node of this primitive saved, as PyTorch decides:
+        all that the VJPs of its Tensor inputs read; but, of two Tensor inputs, a value
+        that only one of the two VJPs reads only if that input requires grad (its edge)."""
+        reads = [(names, e) for names, a, e in zip(self.saved, args, edges, strict=False)
+                 if isinstance(a, Tensor)]  # (a Python number has no VJP)
+        if len(reads) == 1:
+            return set(reads[0][0])
+        every = [n for names, _ in reads for n in names]
+        return {n for names, e in reads for n in names
+                if e is not None or n == "result" or every.count(n) > 1}
 
     def vjp(self, i: int, g, ans, inputs, params):
         fn = self.vjps(i) if callable(self.vjps) else self.vjps[i]
@@ -98,7 +115,7 @@ def _quietly(fwd: Callable) -> Callable:
     return quiet
 
 
-def defprim(name, fwd, vjps, jvps, *, grad_fn=None, saves=True, doc="") -> Primitive:
+def defprim(name, fwd, vjps, jvps, *, grad_fn=None, saves=(), doc="") -> Primitive:
     grad_fn = grad_fn or name.title().replace("_", "") + "Backward0"
     if name in _REDUCTIONS:
         fwd = _quietly(fwd)
@@ -485,22 +502,23 @@ def _pow_fwd(x, y):
 add = defprim("add", np.add,
               (lambda g, ans, x, y: g, lambda g, ans, x, y: g),
               (lambda t, ans, x, y: t, lambda t, ans, x, y: t),
-              saves=False, doc="d(x + y) = dx + dy")
+              doc="d(x + y) = dx + dy")
 sub = defprim("sub", np.subtract,
               (lambda g, ans, x, y: g, lambda g, ans, x, y: -g),
               (lambda t, ans, x, y: t, lambda t, ans, x, y: -t),
-              saves=False, doc="d(x - y) = dx - dy")
+              doc="d(x - y) = dx - dy")
 mul = defprim("mul", np.multiply,
               (lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x),
               (lambda t, ans, x, y: t * y, lambda t, ans, x, y: x * t),
-              doc="d(x y) = y dx + x dy")
+              saves=("other", "self"), doc="d(x y) = y dx + x dy")
 div = defprim("div", np.true_divide,
-              (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y),
+              (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * (x / y / y)),
               (lambda t, ans, x, y: t / y, lambda t, ans, x, y: -t * ans / y),
-              doc="d(x / y) = dx / y - x dy / y^2")
+              saves=("other", "self other"), doc="d(x / y) = dx / y - x dy / y^2")
 pow_ = defprim("pow", _pow_fwd, (_pow_vjp_x, _pow_vjp_y),
                (lambda t, ans, x, y: _pow_vjp_x(t, ans, x, y),
                 lambda t, ans, x, y: _pow_vjp_y(t, ans, x, y)),
+               saves=("self exponent", "self exponent result"),
                doc="d(x^y) = y x^(y-1) dx + x^y log(x) dy")
 # (Written as "not beaten" rather than "larger": a nan input gets the gradient, as in PyTorch.)
 maximum = defprim("maximum", np.maximum,
@@ -508,22 +526,24 @@ maximum = defprim("maximum", np.maximum,
                    lambda g, ans, x, y: where(x > y, 0.0, where(x == y, g * 0.5, g))),
                   (lambda t, ans, x, y: where(x < y, 0.0, where(x == y, t * 0.5, t)),
                    lambda t, ans, x, y: where(x > y, 0.0, where(x == y, t * 0.5, t))),
+                  saves=("self other", "self other"),
                   doc="the larger input gets the gradient; ties split it")
 minimum = defprim("minimum", np.minimum,
                   (lambda g, ans, x, y: where(x > y, 0.0, where(x == y, g * 0.5, g)),
                    lambda g, ans, x, y: where(x < y, 0.0, where(x == y, g * 0.5, g))),
                   (lambda t, ans, x, y: where(x > y, 0.0, where(x == y, t * 0.5, t)),
                    lambda t, ans, x, y: where(x < y, 0.0, where(x == y, t * 0.5, t))),
+                  saves=("self other", "self other"),
                   doc="the smaller input gets the gradient; ties split it")
 _where = defprim("where", _where_fwd,
                  (lambda g, ans, x, y, cond: where(cond, g, 0.0),
                   lambda g, ans, x, y, cond: where(cond, 0.0, g)),
                  (lambda t, ans, x, y, cond: where(cond, t, 0.0),
                   lambda t, ans, x, y, cond: where(cond, 0.0, t)),
-                 saves=False, doc="d where(c, x, y) = where(c, dx, dy)")
+                 doc="d where(c, x, y) = where(c, dx, dy)")
 
 neg = defprim("neg", np.negative, (lambda g, ans, x: -g,), (lambda t, ans, x: -t,),
-              saves=False, doc="d(-x) = -dx")
+              doc="d(-x) = -dx")
 
 _VIA_FLOAT64_MAX = 4096  # elements
 _FLOAT16, _FLOAT32 = np.dtype(np.float16), np.dtype(np.float32)
@@ -544,148 +564,162 @@ def _exp_fwd(x):
 
 exp = defprim("exp", _exp_fwd, (lambda g, ans, x: g * ans,),
               (lambda t, ans, x: t * ans,),
-              doc="d exp(x) = exp(x) dx")
+              saves=("result",), doc="d exp(x) = exp(x) dx")
 expm1 = defprim("expm1", np.expm1, (lambda g, ans, x: g * (ans + 1.0),),
-                (lambda t, ans, x: t * (ans + 1.0),), doc="d(exp(x) - 1) = exp(x) dx")
+                (lambda t, ans, x: t * (ans + 1.0),), saves=("result",),
+                doc="d(exp(x) - 1) = exp(x) dx")
 log = defprim("log", np.log, (lambda g, ans, x: g / x,), (lambda t, ans, x: t / x,),
-              doc="d log(x) = dx / x")
+              saves=("self",), doc="d log(x) = dx / x")
 log1p = defprim("log1p", np.log1p, (lambda g, ans, x: g / (x + 1.0),),
                 (lambda t, ans, x: t / (x + 1.0),), grad_fn="Log1PBackward0",
-                doc="d log(1 + x) = dx / (1 + x)")
+                saves=("self",), doc="d log(1 + x) = dx / (1 + x)")
 log2 = defprim("log2", np.log2, (lambda g, ans, x: g / (x * math.log(2.0)),),
-               (lambda t, ans, x: t / (x * math.log(2.0)),), doc="d log2(x) = dx / (x ln 2)")
+               (lambda t, ans, x: t / (x * math.log(2.0)),), saves=("self",),
+               doc="d log2(x) = dx / (x ln 2)")
 sqrt = defprim("sqrt", np.sqrt, (lambda g, ans, x: g / (2.0 * ans),),
-               (lambda t, ans, x: t / (2.0 * ans),), doc="d sqrt(x) = dx / (2 sqrt(x))")
+               (lambda t, ans, x: t / (2.0 * ans),), saves=("result",),
+               doc="d sqrt(x) = dx / (2 sqrt(x))")
 rsqrt = defprim("rsqrt", lambda x: 1.0 / np.sqrt(x), (lambda g, ans, x: -0.5 * g * ans ** 3,),
-                (lambda t, ans, x: -0.5 * t * ans ** 3,), doc="d x^(-1/2) = -x^(-3/2) dx / 2")
+                (lambda t, ans, x: -0.5 * t * ans ** 3,), saves=("result",),
+                doc="d x^(-1/2) = -x^(-3/2) dx / 2")
 reciprocal = defprim("reciprocal", np.reciprocal, (lambda g, ans, x: -g * ans * ans,),
-                     (lambda t, ans, x: -t * ans * ans,), doc="d(1/x) = -dx / x^2")
+                     (lambda t, ans, x: -t * ans * ans,), saves=("result",),
+                     doc="d(1/x) = -dx / x^2")
 sin = defprim("sin", np.sin, (lambda g, ans, x: g * cos(x),), (lambda t, ans, x: t * cos(x),),
-              doc="d sin(x) = cos(x) dx")
+              saves=("self",), doc="d sin(x) = cos(x) dx")
 cos = defprim("cos", np.cos, (lambda g, ans, x: -g * sin(x),), (lambda t, ans, x: -t * sin(x),),
-              doc="d cos(x) = -sin(x) dx")
+              saves=("self",), doc="d cos(x) = -sin(x) dx")
 tan = defprim("tan", np.tan, (lambda g, ans, x: g * (1.0 + ans * ans),),
-              (lambda t, ans, x: t * (1.0 + ans * ans),), doc="d tan(x) = (1 + tan(x)^2) dx")
+              (lambda t, ans, x: t * (1.0 + ans * ans),), saves=("result",),
+              doc="d tan(x) = (1 + tan(x)^2) dx")
 tanh = defprim("tanh", np.tanh, (lambda g, ans, x: g * (1.0 - ans * ans),),
-               (lambda t, ans, x: t * (1.0 - ans * ans),), doc="d tanh(x) = (1 - tanh(x)^2) dx")
+               (lambda t, ans, x: t * (1.0 - ans * ans),), saves=("result",),
+               doc="d tanh(x) = (1 - tanh(x)^2) dx")
 sigmoid = defprim("sigmoid", lambda x: _sigmoid(x), (lambda g, ans, x: g * ans * (1.0 - ans),),
-                  (lambda t, ans, x: t * ans * (1.0 - ans),), doc="d s(x) = s(x) (1 - s(x)) dx")
+                  (lambda t, ans, x: t * ans * (1.0 - ans),), saves=("result",),
+                  doc="d s(x) = s(x) (1 - s(x)) dx")
 relu = defprim("relu", lambda x: np.where(x < 0, 0, x).astype(x.dtype, copy=False),
                (lambda g, ans, x: where(ans <= 0, 0.0, g),),  # nan passes, as in PyTorch
-               (lambda t, ans, x: where(ans <= 0, 0.0, t),), doc="d relu(x) = [x > 0] dx")
+               (lambda t, ans, x: where(ans <= 0, 0.0, t),), saves=("result",),
+               doc="d relu(x) = [x > 0] dx")
 leaky_relu = defprim("leaky_relu", lambda x, slope: np.where(x > 0, x, x * slope),
                      (lambda g, ans, x, slope: where(x > 0, g, g * slope),),
                      (lambda t, ans, x, slope: where(x > 0, t, t * slope),),
-                     grad_fn="LeakyReluBackward0", doc="d = 1 for x > 0, slope otherwise")
+                     grad_fn="LeakyReluBackward0", saves=("self",),
+                     doc="d = 1 for x > 0, slope otherwise")
 softplus = defprim("softplus", lambda x: np.logaddexp(0, x).astype(x.dtype, copy=False),
                    (lambda g, ans, x: g * sigmoid(x),), (lambda t, ans, x: t * sigmoid(x),),
-                   doc="d log(1 + e^x) = sigmoid(x) dx")
+                   saves=("self",), doc="d log(1 + e^x) = sigmoid(x) dx")
 abs_ = defprim("abs", np.abs, (lambda g, ans, x: g * sign(x),), (lambda t, ans, x: t * sign(x),),
-               doc="d|x| = sign(x) dx (0 at 0)")
+               saves=("self",), doc="d|x| = sign(x) dx (0 at 0)")
 sign = defprim("sign", np.sign, (lambda g, ans, x: _zeros(g),), (lambda t, ans, x: _zeros(t),),
-               saves=False, doc="sign is flat: zero gradient")
+               doc="sign is flat: zero gradient")
 floor = defprim("floor", np.floor, (lambda g, ans, x: _zeros(g),),
-                (lambda t, ans, x: _zeros(t),), saves=False, doc="flat: zero gradient")
+                (lambda t, ans, x: _zeros(t),), doc="flat: zero gradient")
 ceil = defprim("ceil", np.ceil, (lambda g, ans, x: _zeros(g),),
-               (lambda t, ans, x: _zeros(t),), saves=False, doc="flat: zero gradient")
+               (lambda t, ans, x: _zeros(t),), doc="flat: zero gradient")
 round_ = defprim("round", np.round, (lambda g, ans, x: _zeros(g),),
-                 (lambda t, ans, x: _zeros(t),), saves=False, doc="flat: zero gradient")
+                 (lambda t, ans, x: _zeros(t),), doc="flat: zero gradient")
 clamp = defprim("clamp", lambda x, lo, hi: _clamp(x, lo, hi),
                 (lambda g, ans, x, lo, hi: where(_in_range(x, lo, hi), g, 0.0),),
                 (lambda t, ans, x, lo, hi: where(_in_range(x, lo, hi), t, 0.0),),
-                grad_fn="ClampBackward1", doc="d clamp(x) = [min <= x <= max] dx")
+                grad_fn="ClampBackward1", saves=("self",), doc="d clamp(x) = [min <= x <= max] dx")
 
 sum_ = defprim("sum", lambda x, dim, keepdim: np.add.reduce(x, axis=_axes(dim, x.ndim),
                                                              keepdims=keepdim),
                (lambda g, ans, x, dim, keepdim: _unreduce(g, x.shape, dim, keepdim),),
                (lambda t, ans, x, dim, keepdim: sum_(t, dim=dim, keepdim=keepdim),),
-               saves=False, doc="d sum(x) = sum(dx)")
+               doc="d sum(x) = sum(dx)")
 mean = defprim("mean",
                _mean_fwd,
                (lambda g, ans, x, dim, keepdim:
                 _unreduce(g, x.shape, dim, keepdim) / _count(ans.shape, x.shape),),
                (lambda t, ans, x, dim, keepdim: mean(t, dim=dim, keepdim=keepdim),),
-               saves=False, doc="d mean(x) = mean(dx)")
+               doc="d mean(x) = mean(dx)")
 prod = defprim("prod", _prod_fwd, (_prod_vjp,),
                (lambda t, ans, x, dim, keepdim: sum_(
                    _prod_vjp(1.0 + _zeros(ans), ans, x, dim=dim, keepdim=keepdim) * t,
                    dim=None if dim is None else (dim,), keepdim=keepdim),),
-               doc="d prod(x) = sum_i prod_{j != i} x_j dx_i")
+               saves=("self result",), doc="d prod(x) = sum_i prod_{j != i} x_j dx_i")
 amax = defprim("amax", _max_fwd, (_max_vjp,),
                (lambda t, ans, x, dim, keepdim: sum_(
                    _max_vjp(1.0 + _zeros(ans), ans, x, dim=dim, keepdim=keepdim) * t,
                    dim=_axes_tuple(dim, x.ndim), keepdim=keepdim),),
-               grad_fn="MaxBackward1", doc="the maximum gets the gradient; ties split it")
+               grad_fn="MaxBackward1", saves=("self result",),
+               doc="the maximum gets the gradient; ties split it")
 amin = defprim("amin", _min_fwd, (_max_vjp,),
                (lambda t, ans, x, dim, keepdim: sum_(
                    _max_vjp(1.0 + _zeros(ans), ans, x, dim=dim, keepdim=keepdim) * t,
                    dim=_axes_tuple(dim, x.ndim), keepdim=keepdim),),
-               grad_fn="MinBackward1", doc="the minimum gets the gradient; ties split it")
+               grad_fn="MinBackward1", saves=("self result",),
+               doc="the minimum gets the gradient; ties split it")
 select_along = defprim(
     "select_along", _select_fwd, (_select_vjp,),
     (lambda t, ans, x, dim, keepdim, index:
      select_along(t, dim=dim, keepdim=keepdim, index=index),),
-    grad_fn="MaxBackward0", doc="max(dim)/min(dim): the chosen index gets the gradient")
+    grad_fn="MaxBackward0", saves=("indices",),
+    doc="max(dim)/min(dim): the chosen index gets the gradient")
 norm = defprim("norm", _norm_fwd, (_norm_vjp,), (_norm_jvp,),
-               grad_fn="LinalgVectorNormBackward0", doc="d|x|_2 = x / |x|_2 dx (0 at 0)")
+               grad_fn="LinalgVectorNormBackward0", saves=("self result",),
+               doc="d|x|_2 = x / |x|_2 dx (0 at 0)")
 logsumexp = defprim("logsumexp", _logsumexp_fwd,
                     (lambda g, ans, x, dim, keepdim: _unreduce(g, x.shape, dim, keepdim)
                      * exp(x - _unreduce(ans, x.shape, dim, keepdim)),),
                     (lambda t, ans, x, dim, keepdim: sum_(
                         t * exp(x - _unreduce(ans, x.shape, dim, keepdim)),
                         dim=dim, keepdim=keepdim),),
-                    doc="d logsumexp(x) = softmax(x) . dx")
+                    saves=("self result",), doc="d logsumexp(x) = softmax(x) . dx")
 softmax = defprim("softmax", _softmax_fwd,
                   (lambda g, ans, x, dim: ans * (g - sum_(g * ans, dim=(dim,), keepdim=True)),),
                   (lambda t, ans, x, dim: ans * (t - sum_(t * ans, dim=(dim,), keepdim=True)),),
-                  doc="d s = s * (dx - sum(s dx))")
+                  saves=("result",), doc="d s = s * (dx - sum(s dx))")
 log_softmax = defprim("log_softmax", _log_softmax_fwd,
                       (lambda g, ans, x, dim: g - exp(ans) * sum_(g, dim=(dim,), keepdim=True),),
                       (lambda t, ans, x, dim: t - sum_(exp(ans) * t, dim=(dim,), keepdim=True),),
-                      grad_fn="LogSoftmaxBackward0", doc="d log s = dx - sum(s dx)")
+                      grad_fn="LogSoftmaxBackward0", saves=("result",),
+                      doc="d log s = dx - sum(s dx)")
 
 mm = defprim("mm", _mm, (lambda g, ans, x, y: _mm(g, _mT(y)),
                          lambda g, ans, x, y: _mm(_mT(x), g)),
              (lambda t, ans, x, y: t @ y, lambda t, ans, x, y: x @ t),
-             grad_fn="MmBackward0", doc="d(x @ y) = dx @ y + x @ dy, for two matrices")
+             grad_fn="MmBackward0", saves=("mat2", "self"),
+             doc="d(x @ y) = dx @ y + x @ dy, for two matrices")
 matmul = defprim("matmul", _mm, (_matmul_vjp_x, _matmul_vjp_y),
                  (lambda t, ans, x, y: t @ y, lambda t, ans, x, y: x @ t),
-                 grad_fn="MmBackward0", doc="d(x @ y) = dx @ y + x @ dy")
+                 grad_fn="MmBackward0", saves=("other", "self"), doc="d(x @ y) = dx @ y + x @ dy")
 
 reshape = defprim("reshape", lambda x, shape: x.reshape(shape),
                   (lambda g, ans, x, shape: reshape(g, shape=x.shape),),
                   (lambda t, ans, x, shape: reshape(t, shape=shape),),
-                  grad_fn="ViewBackward0", saves=False,
-                  doc="reshape: the gradient is reshaped back")
+                  grad_fn="ViewBackward0", doc="reshape: the gradient is reshaped back")
 transpose = defprim("transpose", lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1),
                     (lambda g, ans, x, dim0, dim1: transpose(g, dim0=dim0, dim1=dim1),),
                     (lambda t, ans, x, dim0, dim1: transpose(t, dim0=dim0, dim1=dim1),),
-                    saves=False, doc="swap two axes; so does its gradient")
+                    doc="swap two axes; so does its gradient")
 permute = defprim("permute", lambda x, dims: np.transpose(x, dims),
                   (lambda g, ans, x, dims: permute(g, dims=tuple(np.argsort(dims))),),
                   (lambda t, ans, x, dims: permute(t, dims=dims),),
-                  saves=False, doc="reorder axes; the gradient is reordered back")
+                  doc="reorder axes; the gradient is reordered back")
 broadcast_to = defprim("broadcast_to", lambda x, shape: np.broadcast_to(x, shape),
                        (lambda g, ans, x, shape: sum_to(g, shape=x.shape),),
                        (lambda t, ans, x, shape: broadcast_to(t, shape=shape),),
-                       grad_fn="ExpandBackward0", saves=False,
+                       grad_fn="ExpandBackward0",
                        doc="expand: the gradient is summed over the copies")
 sum_to = defprim("sum_to", _sum_to_fwd,
                  (lambda g, ans, x, shape: broadcast_to(g, shape=x.shape),),
                  (lambda t, ans, x, shape: sum_to(t, shape=shape),),
-                 grad_fn="SumBackward1", saves=False,
-                 doc="sum over broadcast axes (the transpose of expand)")
+                 grad_fn="SumBackward1", doc="sum over broadcast axes (the transpose of expand)")
 getitem = defprim("getitem", lambda x, idx, advanced: x[idx],
                   (lambda g, ans, x, idx, advanced:
                    scatter(g, idx=idx, shape=x.shape, advanced=advanced),),
                   (lambda t, ans, x, idx, advanced: getitem(t, idx=idx, advanced=advanced),),
-                  grad_fn="SelectBackward0", saves=False,
+                  grad_fn="SelectBackward0",
                   doc="indexing: the gradient is scattered back (repeats accumulate)")
 scatter = defprim("scatter", _scatter_fwd,
                   (lambda g, ans, x, idx, shape, advanced: getitem(g, idx=idx, advanced=advanced),),
                   (lambda t, ans, x, idx, shape, advanced:
                    scatter(t, idx=idx, shape=shape, advanced=advanced),),
-                  grad_fn="IndexPutBackward0", saves=False, doc="the transpose of indexing")
+                  grad_fn="IndexPutBackward0", doc="the transpose of indexing")
 index_put = defprim("index_put", _index_put_fwd,
                     (lambda g, ans, x, v, idx, advanced: where(_mask(x.shape, idx), 0.0, g),
                      lambda g, ans, x, v, idx, advanced: getitem(g, idx=idx, advanced=advanced)),
@@ -693,19 +727,19 @@ index_put = defprim("index_put", _index_put_fwd,
                      lambda t, ans, x, v, idx, advanced: scatter(
                          broadcast_to(t, shape=_data(ans)[idx].shape),
                          idx=idx, shape=ans.shape, advanced=advanced)),
-                    grad_fn="CopySlices", saves=False, doc="x[idx] = v: v's gradient is g[idx]")
-cat = defprim("cat", _cat_fwd, _cat_vjp, _cat_jvp, saves=False,
+                    grad_fn="CopySlices", doc="x[idx] = v: v's gradient is g[idx]")
+cat = defprim("cat", _cat_fwd, _cat_vjp, _cat_jvp,
               doc="concatenate: each input gets its slice of the gradient")
 stack = defprim("stack", lambda *xs, dim: np.stack(xs, axis=dim), _stack_vjp, _stack_jvp,
-                saves=False, doc="stack: each input gets its slice of the gradient")
+                doc="stack: each input gets its slice of the gradient")
 cast = defprim("cast", lambda x, dtype, src: x.astype(dtype),
                (lambda g, ans, x, dtype, src: cast(g, dtype=src, src=dtype),),
                (lambda t, ans, x, dtype, src: cast(t, dtype=dtype, src=src),),
-               grad_fn="ToCopyBackward0", saves=False, doc="a cast: the gradient is cast back")
+               grad_fn="ToCopyBackward0", doc="a cast: the gradient is cast back")
 clone = defprim("clone", lambda x: np.array(x, copy=True), (lambda g, ans, x: g,),
-                (lambda t, ans, x: t,), saves=False, doc="a copy: identity gradient")
+                (lambda t, ans, x: t,), doc="a copy: identity gradient")
 copy_backwards = defprim("copy_backwards", lambda x: x, (lambda g, ans, x: g,),
-                         (lambda t, ans, x: t,), grad_fn="CopyBackwards", saves=False,
+                         (lambda t, ans, x: t,), grad_fn="CopyBackwards",
                          doc="identity (a .grad built with create_graph=True)")
 
 
@@ -735,12 +769,6 @@ def _in_range(x, lo, hi):
         return x >= lo
     return (x >= lo) & (x <= hi)
 
-
-# PyTorch saves a node's output only when its derivative reads it; only then does
-# changing the output in place break the graph (``y = x * 2; y.add_(1)`` is fine).
-for _p in (mul, log, log1p, log2, sin, cos, leaky_relu, softplus, abs_, clamp, maximum,
-           minimum, mm, matmul, select_along):
-    _p.reads_ans = False
 
 # Exact: each gradient the VJPs compute has its input's shape and dtype, so the engine
 # uses it as it is (elementwise functions of one float input, and mm).

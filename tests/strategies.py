@@ -147,9 +147,10 @@ _binary("add", [("a + b", lambda T, a, b: a + b),
                 ("torch.add(a, b, alpha=0.5)", lambda T, a, b: T.add(a, b, alpha=0.5)),
                 ("a + 1.5", lambda T, a: a + 1.5)])
 _binary("sub", [("a - b", lambda T, a, b: a - b), ("1.5 - a", lambda T, a: 1.5 - a)])
-_binary("mul", [("a * b", lambda T, a, b: a * b), ("a * 3.0", lambda T, a: a * 3.0)])
+_binary("mul", [("a * b", lambda T, a, b: a * b), ("a * 3.0", lambda T, a: a * 3.0),
+                # (as PyTorch, a number over a tensor is a multiplication by its reciprocal)
+                ("2.0 / (a * a + 0.5)", lambda T, a: 2.0 / (a * a + 0.5))])
 _binary("div", [("a / b", lambda T, a, b: a / b),
-                ("2.0 / (a * a + 0.5)", lambda T, a: 2.0 / (a * a + 0.5)),
                 ("a / 4.0", lambda T, a: a / 4.0)],
         b_gen=lambda rng, s: magnitude(rng, s, 0.5, 2.0))
 
