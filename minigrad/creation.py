@@ -236,9 +236,11 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, *
     return _leaf(_random.randn(shape, _default(dtype), generator), requires_grad)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
+def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False) -> Tensor:
-    if high is None:
+    if size is None and not isinstance(high, int):  # randint(high, size)
+        low, high, size = 0, low, high
+    elif high is None:  # randint(high, size=size)
         low, high = 0, low
     return _leaf(_random.randint(low, high, _shape_arg((size,)), _default(dtype, _dtype.int64),
                                  generator), requires_grad)
@@ -246,8 +248,24 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None,
            requires_grad=False) -> Tensor:
-    return _leaf(_random.normal(mean, std, _shape_arg((size,)), _default(dtype), generator),
-                 requires_grad)
+    """Samples of N(mean, std); ``mean`` and ``std`` numbers (and a ``size``), or tensors
+    (the result has their broadcast shape), computed as ATen does: for a tensor ``mean``
+    and a number ``std``, N(0, std) + mean; else N(0, 1) * std + mean."""
+    if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
+        return _leaf(_random.normal(mean, std, _shape_arg((size,)), _default(dtype), generator),
+                     requires_grad)
+    like = mean if isinstance(mean, Tensor) else std
+    dt = like._data.dtype
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    if isinstance(std, Tensor) and (s < 0).any():
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+    if isinstance(std, Tensor):
+        out = _random.normal(0.0, 1.0, shape, dt, generator) * s + m
+    else:
+        out = _random.normal(0.0, s, shape, dt, generator) + m
+    return _leaf(np.asarray(out, dtype=dt), requires_grad)
 
 
 def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:

@@ -299,7 +299,7 @@ def _fitted_graph(g: Tensor, x: np.ndarray) -> Tensor:
     """``_fitted`` with ``create_graph=True``: ``g`` a Tensor, fitted by recorded ops."""
     rules = sys.modules[_RULES]
     if g._data.shape != x.shape:
-        g = rules.sum_to(g, shape=x.shape)
+        g = rules.summed_to(g, x.shape)
     if g._data.dtype != x.dtype:
         g = rules.cast(g, dtype=x.dtype, src=g._data.dtype)
     return g

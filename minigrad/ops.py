@@ -880,14 +880,13 @@ def squeeze(input, dim=None):  # noqa: A002
         dims = _dims(dim, input.ndim) or ()
         shape = tuple(s for i, s in enumerate(input.shape) if not (i in dims and s == 1))
         name = "SqueezeBackward1" if isinstance(dim, builtins.int) else "SqueezeBackward2"
-    return _view_of(rules.reshape.apply((input,), {"shape": shape}, name=name), input)
+    return _view_of(rules.squeeze.apply((input,), {"shape": shape}, name=name), input)
 
 
 def unsqueeze(input, dim):  # noqa: A002
     d = _dim(dim, input.ndim + 1)
     shape = input.shape[:d] + (1,) + input.shape[d:]
-    return _view_of(rules.reshape.apply((input,), {"shape": shape}, name="UnsqueezeBackward0"),
-                    input)
+    return _view_of(rules.unsqueeze.apply((input,), {"shape": shape}), input)
 
 
 def expand(input, *sizes):  # noqa: A002

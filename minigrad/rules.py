@@ -160,7 +160,7 @@ def _kept_shape(shape, dim):
 def _unreduce(g, shape, dim, keepdim):
     """Broadcast a reduction's cotangent back to the input's ``shape``."""
     if not keepdim and dim is not None:  # (a full reduction's cotangent is 0-d: no need)
-        g = reshape(g, shape=_kept_shape(shape, dim))
+        g = unsqueeze(g, shape=_kept_shape(shape, dim))
     return _expand(g, shape)
 
 
@@ -309,10 +309,10 @@ def _matmul_vjp_x(g, ans, x, y):
     if x.ndim == 1 and y.ndim == 1:
         return g * y
     if y.ndim == 1:
-        return reshape(g, shape=g.shape + (1,)) * y
+        return unsqueeze(g, shape=g.shape + (1,)) * y
     if x.ndim == 1:
-        gx = y @ reshape(g, shape=g.shape + (1,))
-        return reshape(gx, shape=gx.shape[:-1])
+        gx = y @ unsqueeze(g, shape=g.shape + (1,))
+        return squeeze(gx, shape=gx.shape[:-1])
     return _mm(g, _mT(y))
 
 
@@ -320,11 +320,13 @@ def _matmul_vjp_y(g, ans, x, y):
     if x.ndim == 1 and y.ndim == 1:
         return g * x
     if x.ndim == 1:
-        return (reshape(x, shape=x.shape + (1,))
-                * reshape(g, shape=g.shape[:-1] + (1,) + g.shape[-1:]))
+        return (unsqueeze(x, shape=x.shape + (1,))
+                * unsqueeze(g, shape=g.shape[:-1] + (1,) + g.shape[-1:]))
+    if y.ndim == 1 and x.ndim == 2:  # (as PyTorch's mv: the transpose times the gradient)
+        return _mT(x) @ g
     if y.ndim == 1:
-        gy = _mT(x) @ reshape(g, shape=g.shape + (1,))
-        return reshape(gy, shape=gy.shape[:-1])
+        gy = _mT(x) @ unsqueeze(g, shape=g.shape + (1,))
+        return squeeze(gy, shape=gy.shape[:-1])
     return _mm(_mT(x), g)
 
 
@@ -692,6 +694,16 @@ reshape = defprim("reshape", lambda x, shape: x.reshape(shape),
                   (lambda g, ans, x, shape: reshape(g, shape=x.shape),),
                   (lambda t, ans, x, shape: reshape(t, shape=shape),),
                   grad_fn="ViewBackward0", doc="reshape: the gradient is reshaped back")
+# (Reshapes too, as PyTorch's squeeze and unsqueeze, each the other's VJP: so a gradient
+# of a gradient is recorded by the op PyTorch's would be, SqueezeBackward1.)
+squeeze = defprim("squeeze", lambda x, shape: x.reshape(shape),
+                  (lambda g, ans, x, shape: unsqueeze(g, shape=x.shape),),
+                  (lambda t, ans, x, shape: squeeze(t, shape=shape),),
+                  grad_fn="SqueezeBackward1", doc="drop size-1 axes; the gradient gets them back")
+unsqueeze = defprim("unsqueeze", lambda x, shape: x.reshape(shape),
+                    (lambda g, ans, x, shape: squeeze(g, shape=x.shape),),
+                    (lambda t, ans, x, shape: unsqueeze(t, shape=shape),),
+                    doc="add size-1 axes; the gradient drops them")
 transpose = defprim("transpose", lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1),
                     (lambda g, ans, x, dim0, dim1: transpose(g, dim0=dim0, dim1=dim1),),
                     (lambda t, ans, x, dim0, dim1: transpose(t, dim0=dim0, dim1=dim1),),
@@ -701,7 +713,7 @@ permute = defprim("permute", lambda x, dims: np.transpose(x, dims),
                   (lambda t, ans, x, dims: permute(t, dims=dims),),
                   doc="reorder axes; the gradient is reordered back")
 broadcast_to = defprim("broadcast_to", lambda x, shape: np.broadcast_to(x, shape),
-                       (lambda g, ans, x, shape: sum_to(g, shape=x.shape),),
+                       (lambda g, ans, x, shape: summed_to(g, x.shape),),
                        (lambda t, ans, x, shape: broadcast_to(t, shape=shape),),
                        grad_fn="ExpandBackward0",
                        doc="expand: the gradient is summed over the copies")
@@ -741,6 +753,13 @@ clone = defprim("clone", lambda x: np.array(x, copy=True), (lambda g, ans, x: g,
 copy_backwards = defprim("copy_backwards", lambda x: x, (lambda g, ans, x: g,),
                          (lambda t, ans, x: t,), grad_fn="CopyBackwards",
                          doc="identity (a .grad built with create_graph=True)")
+
+
+def summed_to(g, shape):
+    """``sum_to(g, shape)``, recorded as PyTorch's: a sum down to a number is SumBackward0."""
+    if not shape and isinstance(g, Tensor):
+        return sum_to.apply((g,), {"shape": shape}, name="SumBackward0")
+    return sum_to(g, shape=shape)
 
 
 def _count(out_shape, in_shape) -> int:

@@ -300,12 +300,13 @@ class Tensor:
         return self._data.tolist()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        if self._requires_grad and not force:
+        # (refused only while grad mode is on: under no_grad a tensor records nothing)
+        if self._requires_grad and grad_mode._state.enabled and not force:
             raise RuntimeError(NUMPY_REQUIRES_GRAD)
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        if self._requires_grad:
+        if self._requires_grad and grad_mode._state.enabled:
             raise RuntimeError(NUMPY_REQUIRES_GRAD)
         a = self._data
         if dtype is not None:

@@ -409,11 +409,27 @@ def _reshape(draw):
         ("x.reshape(-1)", lambda T, x: x.reshape(-1)),
         ("x.view(reversed shape)", lambda T, x: x.view(tuple(reversed(x.shape)))),
         ("x.flatten()", lambda T, x: x.flatten() if x.ndim != 1 else x.reshape(x.shape)),
-        ("x.squeeze()", lambda T, x: x.squeeze()),
-        (f"x.unsqueeze({d})", lambda T, x: x.unsqueeze(d)),
         ("x.reshape(1, -1, 1)", lambda T, x: x.reshape(1, -1, 1)),
     ]))
     return Program("reshape", label, fn, (x,))
+
+
+@sampler("squeeze")
+def _squeeze(draw):
+    s = draw(shapes())
+    x = _real(draw(rngs()), s)
+    d = draw(st.integers(-max(len(s), 1), max(len(s), 1) - 1))
+    label, fn = draw(st.sampled_from([("x.squeeze()", lambda T, x: x.squeeze()),
+                                      (f"x.squeeze({d})", lambda T, x: x.squeeze(d))]))
+    return Program("squeeze", label, fn, (x,))
+
+
+@sampler("unsqueeze")
+def _unsqueeze(draw):
+    s = draw(shapes())
+    d = draw(st.integers(0, len(s)))
+    return Program("unsqueeze", f"x.unsqueeze({d})", lambda T, x: x.unsqueeze(d),
+                   (_real(draw(rngs()), s),))
 
 
 @sampler("transpose")

@@ -454,6 +454,8 @@ CASES = {
     "mm": (lambda x, y: x @ y, two((2, 3), (3, 2)), {}),
     "matmul": (lambda x, y: x @ y, two((2, 2, 3), (3, 2)), {}),  # (batched: not mm)
     "reshape": (lambda x: x.reshape(3, 2), normal(2, 3), {}),
+    "squeeze": (lambda x: x.squeeze(1), normal(2, 1, 3), {}),
+    "unsqueeze": (lambda x: x.unsqueeze(1), normal(2, 3), {}),
     "transpose": (lambda x: x.transpose(0, 1), normal(2, 3), {}),
     "permute": (lambda x: x.permute(2, 0, 1), normal(2, 1, 3), {}),
     "broadcast_to": (lambda x: x.expand(2, 2, 3), normal(1, 3), {}),
