@@ -235,11 +235,34 @@ def _mT(x):
 
 def _scatter_fwd(g, *, idx, shape, advanced):
     out = np.zeros(shape, dtype=g.dtype)
-    if advanced:
-        np.add.at(out, idx, g)  # repeated indices accumulate
-    else:
+    if not (advanced and _repeats(idx, shape)):
         out[idx] = g
+        return out
+    # Repeated indices accumulate.  np.add.at on the flat positions: its 1-d loop is
+    # several times quicker than its n-d one, to the same sums in the same order.
+    where = np.arange(out.size).reshape(shape)[idx]
+    np.add.at(out.reshape(-1), where.reshape(-1), np.broadcast_to(g, where.shape).reshape(-1))
     return out
+
+
+def _repeats(idx, shape) -> bool:
+    """Whether the index arrays in ``idx`` name some element of ``shape`` twice (then a
+    scatter must add; else it may assign, far quicker)."""
+    arrays, sizes, axis = [], [], 0
+    for k, i in enumerate(idx):
+        if i is Ellipsis:
+            axis = len(shape) - sum(j is not None for j in idx[k + 1:])
+        elif i is not None:
+            if isinstance(i, np.ndarray):
+                arrays.append(i)
+                sizes.append(shape[axis])
+            axis += 1
+    flat = np.ravel_multi_index(np.broadcast_arrays(*arrays), sizes, mode="wrap").reshape(-1)
+    if flat.size < 2:
+        return False
+    if math.prod(sizes) > 4 * flat.size:  # (too many possible positions to count)
+        return np.unique(flat).size < flat.size
+    return np.bincount(flat, minlength=math.prod(sizes)).max() > 1
 
 
 def _index_put_fwd(x, v, *, idx, advanced):
@@ -416,16 +439,63 @@ def _logsumexp_fwd(x, *, dim, keepdim):
     return out if keepdim else np.squeeze(out, axis=axes)
 
 
+# softmax and log_softmax work in place on the temporaries they make (a 0-d one is a
+# NumPy scalar, which "-=" replaces): fewer passes over memory, the same numbers.
+
 def _softmax_fwd(x, *, dim):
     axes = _axes(dim, x.ndim)
-    e = np.exp(x - np.max(x, axis=axes, keepdims=True))
-    return e / np.sum(e, axis=axes, keepdims=True)
+    e = x - np.max(x, axis=axes, keepdims=True)
+    e = np.exp(e, out=e) if type(e) is np.ndarray else np.exp(e)
+    e /= np.add.reduce(e, axis=axes, keepdims=True)
+    return e
 
 
 def _log_softmax_fwd(x, *, dim):
     axes = _axes(dim, x.ndim)
     s = x - np.max(x, axis=axes, keepdims=True)
-    return s - np.log(np.sum(np.exp(s), axis=axes, keepdims=True))
+    s -= np.log(np.add.reduce(np.exp(s), axis=axes, keepdims=True))
+    return s
+
+
+def _softmax_vjp(g, ans, x, *, dim):
+    """s * (g - sum(g s)); on arrays, computed in one temporary."""
+    if type(g) is not np.ndarray or g.ndim == 0:
+        return ans * (g - sum_(g * ans, dim=(dim,), keepdim=True))
+    gs = g * ans
+    np.subtract(g, np.add.reduce(gs, axis=dim, keepdims=True), out=gs)
+    gs *= ans
+    return gs
+
+
+def _log_softmax_vjp(g, ans, x, *, dim):
+    """g - exp(log s) sum(g); on arrays, computed in one temporary."""
+    if type(g) is not np.ndarray or g.ndim == 0:
+        return g - exp(ans) * sum_(g, dim=(dim,), keepdim=True)
+    e = _exp_fwd(ans)
+    e *= np.add.reduce(g, axis=dim, keepdims=True)
+    return np.subtract(g, e, out=e)
+
+
+def _nll_fwd(logp, *, index, weight, reduction):
+    """-logp[i, target_i] (weighted), its sum, or its (weighted) mean; 0 (not -0) for
+    a target of weight 0 (an ignored one), as PyTorch."""
+    losses = -logp[index] if weight is None else np.where(weight == 0, 0, -logp[index] * weight)
+    if reduction == "none":
+        return losses
+    total = np.add.reduce(losses, axis=None)
+    if reduction == "sum":
+        return total
+    return total / (losses.size if weight is None else np.add.reduce(weight, axis=None))
+
+
+def _nll_vjp(g, ans, logp, *, index, weight, reduction):
+    """Only the picked entries get a gradient: -(g / the count or total weight, for a
+    mean), times their weight (PyTorch's order of operations)."""
+    if reduction == "mean":
+        g = g / (np.size(index[0]) if weight is None
+                 else _like(np.add.reduce(weight, axis=None), g))
+    share = -g if weight is None else where(weight == 0, 0.0, -g * _like(weight, g))
+    return scatter(share, idx=index, shape=logp.shape, advanced=False)  # (no repeats)
 
 
 def _prod_fwd(x, *, dim, keepdim):
@@ -672,14 +742,18 @@ logsumexp = defprim("logsumexp", _logsumexp_fwd,
                         dim=dim, keepdim=keepdim),),
                     saves=("self result",), doc="d logsumexp(x) = softmax(x) . dx")
 softmax = defprim("softmax", _softmax_fwd,
-                  (lambda g, ans, x, dim: ans * (g - sum_(g * ans, dim=(dim,), keepdim=True)),),
+                  (_softmax_vjp,),
                   (lambda t, ans, x, dim: ans * (t - sum_(t * ans, dim=(dim,), keepdim=True)),),
                   saves=("result",), doc="d s = s * (dx - sum(s dx))")
 log_softmax = defprim("log_softmax", _log_softmax_fwd,
-                      (lambda g, ans, x, dim: g - exp(ans) * sum_(g, dim=(dim,), keepdim=True),),
+                      (_log_softmax_vjp,),
                       (lambda t, ans, x, dim: t - sum_(exp(ans) * t, dim=(dim,), keepdim=True),),
                       grad_fn="LogSoftmaxBackward0", saves=("result",),
                       doc="d log s = dx - sum(s dx)")
+nll_loss = defprim("nll_loss", _nll_fwd, (_nll_vjp,),
+                   (lambda t, ans, logp, index, weight, reduction:
+                    nll_loss(t, index=index, weight=weight, reduction=reduction),),
+                   saves=("self",), doc="d(-log p[target]) = -d log p[target]: it is linear")
 
 mm = defprim("mm", _mm, (lambda g, ans, x, y: _mm(g, _mT(y)),
                          lambda g, ans, x, y: _mm(_mT(x), g)),

@@ -357,6 +357,28 @@ def _log_softmax(draw):
                    lambda T, x: _F(T).log_softmax(x, dim), (_real(draw(rngs()), s),))
 
 
+@sampler("nll_loss")
+def _nll_loss(draw):
+    """F.nll_loss on (N, C) or (C,) inputs: each reduction, class weights or none,
+    an ignored sample or none (targets may repeat)."""
+    n, c = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    single = draw(st.booleans())  # one sample: input (C,), target 0-d
+    rng = draw(rngs())
+    target = rng.integers(0, c, size=() if single else n)
+    if not single and n > 1 and draw(st.booleans()):
+        target[0] = -100  # ignore_index
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    weight = rng.uniform(0.5, 2.0, c) if draw(st.booleans()) else None
+
+    def fn(T, x):
+        w = None if weight is None else T.tensor(weight, dtype=x.dtype)
+        return _F(T).nll_loss(x, T.tensor(target), weight=w, reduction=reduction)
+
+    label = (f"F.nll_loss(x, {target.tolist()}, weight={weight is not None}, "
+             f"reduction={reduction!r})")
+    return Program("nll_loss", label, fn, (_real(rng, (c,) if single else (n, c)),))
+
+
 # Matrix products ----------------------------------------------------------------------
 
 MATMUL_SHAPES = [  # (x.shape, y.shape) with n the contracted size
