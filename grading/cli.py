@@ -3,6 +3,7 @@
     course release [ASSIGNMENT ...] [--due ISO-DATE]
     course collect PATH
     course autograde [ASSIGNMENT ...] [--student ID ...] [--workers N] [--cluster URL]
+                     [--only-changed] [--allow-weak-isolation]
     course feedback
     course export [--out DIR]
     course report
@@ -82,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="grade on this Dask scheduler's workers (default: $COURSE_CLUSTER)")
     a.add_argument("--cell-timeout", type=float, default=10.0, metavar="SECONDS")
     a.add_argument("--notebook-timeout", type=float, default=90.0, metavar="SECONDS")
+    a.add_argument("--only-changed", action="store_true",
+                   help="grade only new or changed submissions (and what an earlier run "
+                        "did not finish); keep the other results")
     a.add_argument("--allow-weak-isolation", action="store_true",
                    help="grade even where student code can only run as this user "
                         "(no namespaces, not root): for code you trust")
@@ -225,8 +229,13 @@ def cmd_autograde(args) -> int:
         print("course autograde: no submissions to grade (run `course collect` first)",
               file=sys.stderr)
         return 1
-    results = pipeline.autograde(course, args.assignments, args.student, args.workers,
-                                 limits, cluster=args.cluster)
+    interrupted = False
+    try:
+        results = pipeline.autograde(course, args.assignments, args.student, args.workers,
+                                     limits, cluster=args.cluster,
+                                     only_changed=args.only_changed)
+    except pipeline.Interrupted as stop:
+        results, interrupted = stop.results, True
     manual = pipeline.manual_grades(course)
     with_manual = set()
     for r in results:  # the instructor's manual grades stand (autograde never overwrites them)
@@ -236,6 +245,11 @@ def cmd_autograde(args) -> int:
             with_manual.add((r.student, r.notebook))
     print_table(results, with_manual)
     print_summary(results)
+    if interrupted:
+        todo = len(pipeline.units(course, args.assignments, args.student))
+        print(f"course autograde: interrupted: {len(results)} of {todo} notebooks recorded; "
+              "run it again with --only-changed to grade the rest", file=sys.stderr)
+        return 130
     internal = [r for r in results if r.status == "failed" and r.reason.startswith("internal")]
     return 1 if internal else 0
 
@@ -266,10 +280,13 @@ def print_table(results, with_manual: set = frozenset()) -> None:
         status = r.status if r.status == "graded" else f"{r.status}: {r.reason}"
         extra = (" (late)" if r.late else "") + (f" [{len(r.flags)} flags]" if r.flags else "")
         extra += " (with manual grades)" if (r.student, r.notebook) in with_manual else ""
+        extra += " (unchanged)" if r.unchanged else ""
         print(f"{r.student:<{width}}  {r.notebook:<22} {r.score:>4g}/{r.max_score:<4} "
               f"{status}{extra}")
     graded = sum(r.status == "graded" for r in results)
-    print(f"{len(results)} notebooks: {graded} graded, {len(results) - graded} failed or missing")
+    kept = sum(r.unchanged for r in results)
+    print(f"{len(results)} notebooks: {graded} graded, {len(results) - graded} failed or missing"
+          + (f" ({kept} unchanged since the last run, not graded again)" if kept else ""))
 
 
 def cmd_feedback(args) -> None:

@@ -10,7 +10,8 @@ course directory nor the database.
 
 Dask reschedules the tasks of a worker that dies; a unit whose task has killed
 ``allowed-failures`` workers in a row (Dask's setting, 3 by default) is recorded as
-failed with that reason, never retried forever.  Ctrl-C cancels what is still queued.
+failed with that reason, never retried forever.  Ctrl-C (``stop``, pipeline._CtrlC)
+cancels what is still queued; the running tasks get a few seconds, then are cancelled.
 """
 
 from __future__ import annotations
@@ -68,10 +69,11 @@ def connect(address: str):
 
 
 def grade(client, jobs: list, seed: int, limits: sandbox.Limits,
-          finish: Callable) -> Iterator:
+          finish: Callable, stop=None) -> Iterator:
     """Submit ``jobs`` (pipeline.Job, with something to grade) through ``client`` (from
     :func:`connect`, closed at the end); yield ``finish(job, graded_or_exception, t0)``
-    for each, as they complete."""
+    for each, as they complete.  When ``stop`` (pipeline._CtrlC) is set, the tasks not
+    yet started are cancelled, and the others once ``stop.overdue()``."""
     from distributed import as_completed
 
     try:
@@ -82,14 +84,29 @@ def grade(client, jobs: list, seed: int, limits: sandbox.Limits,
                                    key=f"grade-{assignment}-{notebook}-{student}-{id(job)}",
                                    pure=False)
             futures[future] = (job, time.perf_counter())
+        stopping = False
         try:
-            for future in as_completed(futures):
-                job, t0 = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # noqa: BLE001 (KilledWorker, a lost task: one unit)
-                    outcome = exc
-                yield finish(job, outcome, t0)
+            done = as_completed(futures)
+            while not done.is_empty():
+                for future in done.next_batch(block=False) or []:
+                    job, t0 = futures.pop(future)
+                    if future.cancelled():
+                        continue
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # noqa: BLE001 (KilledWorker, a lost task)
+                        outcome = exc
+                    yield finish(job, outcome, t0)
+                if stop is not None and stop.at is not None:
+                    if not stopping:  # hand out nothing more: what has not started
+                        stopping = True
+                        processing = {k for keys in client.processing().values()
+                                      for k in keys}
+                        client.cancel([f for f in futures if f.key not in processing])
+                    if stop.overdue() and futures:
+                        client.cancel(list(futures))
+                        return
+                time.sleep(0.05)  # polling: as_completed cannot wait on the Ctrl-C flag
         except KeyboardInterrupt:
             client.cancel(list(futures))
             raise

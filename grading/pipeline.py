@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import html
 import json
 import os
 import re
 import shutil
+import signal
+import sys
+import threading
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -91,6 +95,8 @@ class UnitResult:
     exercises: list = field(default_factory=list)
     cell_seconds: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)  # where the time went
+    fingerprint: str = ""  # of everything the verdict depends on (see --only-changed)
+    unchanged: bool = False  # this run kept it from an earlier run (--only-changed)
 
 
 def units(course: Course, assignments=None, students=None):
@@ -113,11 +119,70 @@ def units(course: Course, assignments=None, students=None):
     return todo
 
 
+class Interrupted(KeyboardInterrupt):
+    """Autograde stopped by Ctrl-C; ``results`` holds the units recorded in full."""
+
+    def __init__(self, results: list) -> None:
+        super().__init__()
+        self.results = results
+
+
+class _CtrlC:
+    """Ctrl-C during autograde.  The first stops handing out work: the running units
+    finish, or after GRACE seconds are killed (and not recorded); the second stops at
+    once.  Either way only units recorded in full count, and a re-run continues."""
+
+    GRACE = 5.0
+
+    def __init__(self) -> None:
+        self.at: float | None = None
+        self._old = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+
+    def _handler(self, signum, frame) -> None:
+        if self.at is not None:
+            raise KeyboardInterrupt
+        self.at = time.monotonic()
+        print(f"\ncourse autograde: stopping: the running notebooks get {self.GRACE:g} s to "
+              "finish; Ctrl-C again stops at once", file=sys.stderr, flush=True)
+
+    def overdue(self) -> bool:
+        return self.at is not None and time.monotonic() > self.at + self.GRACE
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, _worker_stop)
+
+
+def _worker_stop(signum, frame) -> None:
+    sandbox.kill_running()  # its student process runs in a session of its own
+    os._exit(128 + signum)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    # (the executor has no public way to stop a running task: end its process)
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.terminate()
+
+
 def autograde(course: Course, assignments=None, students=None, workers: int | None = None,
               limits: sandbox.Limits | None = None, progress: bool = True,
-              cluster: str | None = None):
-    """Grade every unit in parallel (here, or on the Dask cluster at ``cluster``);
-    returns their UnitResults (in unit order)."""
+              cluster: str | None = None, only_changed: bool = False):
+    """Grade every unit in parallel (in worker processes here, or on the Dask cluster at
+    ``cluster``); returns their UnitResults (in unit order).
+
+    ``only_changed``: keep the earlier result of a unit whose fingerprint (submission,
+    its time, the notebook's source, the deadline, the seed, the limits, the versions)
+    is unchanged.  Ctrl-C raises :class:`Interrupted` with what was recorded in full."""
     todo = units(course, assignments, students)
     workers = max(1, workers or os.cpu_count() or 1)
     seed = course.secret()
@@ -128,6 +193,13 @@ def autograde(course: Course, assignments=None, students=None, workers: int | No
         except sandbox.WeakIsolationError as exc:
             raise CourseError(f"refusing to grade: {exc}") from None
     results: dict = {}
+    if only_changed:
+        with course.gradebook() as gb:
+            dues = {a.name: a.duedate for a in gb.assignments}
+        for unit in todo:
+            earlier = _earlier_result(course, unit, seed, limits, dues.get(unit[1]))
+            if earlier is not None:
+                results[unit] = earlier
     client = None
     if cluster:  # before anything is shown: a cluster that cannot be used is one line
         from . import cluster as dask_cluster
@@ -138,56 +210,103 @@ def autograde(course: Course, assignments=None, students=None, workers: int | No
         from tqdm import tqdm
 
         tqdm.monitor_interval = 0
-        bar = tqdm(total=len(todo), desc="autograde", unit="notebook")
-    if client is not None:
-        jobs = [prepare_unit(course, unit) for unit in todo]
-        for job in jobs:  # nothing submitted: recorded here, nothing to send
-            if job.data is None:
-                results[job.unit] = record_unit(course, job, None, time.perf_counter(), True)
-                bar and bar.update()
-
-        def finish(job, graded, t0):
-            if isinstance(graded, Exception):
-                student, assignment, notebook = job.unit
-                reason = type(graded).__name__
-                if reason == "KilledWorker":
-                    reason = "the task killed every worker it ran on"
-                result = UnitResult(student, assignment, notebook, status="failed",
-                                    max_score=job.spec.max_score,
-                                    reason=f"internal error: {reason}: {graded}"[:500])
-                _write_result(course, result)
+        bar = tqdm(total=len(todo), initial=len(results), desc="autograde", unit="notebook")
+    remaining = [u for u in todo if u not in results]
+    try:
+        with _CtrlC() as stop:
+            if client is not None:
+                _grade_on_cluster(course, client, remaining, seed, limits, results, bar, stop)
             else:
-                result = record_unit(course, job, graded, t0, True)
-            results[job.unit] = result
-            bar and bar.update()
+                _grade_here(course, remaining, workers, seed, limits, results, bar, stop)
+    except KeyboardInterrupt:
+        if bar:
+            bar.close()
+        raise Interrupted([results[u] for u in todo if u in results]) from None
+    if bar:
+        bar.close()
+    if stop.at is not None:
+        raise Interrupted([results[u] for u in todo if u in results])
+    return [results[u] for u in todo]
 
-        for _ in dask_cluster.grade(client, [j for j in jobs if j.data is not None], seed,
-                                    limits, finish):
-            pass
-    elif workers == 1:
-        for unit in todo:
-            results[unit] = grade_unit(str(course.root), course.db_url, unit, seed, limits)
-            bar and bar.update()
-    else:
-        import multiprocessing
 
-        jobs = [(str(course.root), course.db_url, unit, seed, limits) for unit in todo]
-        # The sandbox's library is made here, once, and the forked workers share it: they
-        # end without running atexit, so a library of their own would be left behind.
-        sandbox._library()
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(grade_unit, *job, True): job[2] for job in jobs}
-            for future in as_completed(futures):
-                unit = futures[future]
+def _grade_here(course, remaining, workers, seed, limits, results, bar, stop) -> None:
+    """In ``workers`` forked processes, at most one unit each at a time (so that Ctrl-C
+    has nothing queued to take back)."""
+    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
+    # The sandbox's library is made here, once, and the forked workers share it: they
+    # end without running atexit, so a library of their own would be left behind.
+    sandbox._library()
+    queue = iter(remaining)
+    pending: dict = {}
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_init)
+    killed = False
+    try:
+        while True:
+            while len(pending) < workers and stop.at is None:
+                unit = next(queue, None)
+                if unit is None:
+                    break
+                job = (str(course.root), course.db_url, unit, seed, limits, True)
+                pending[pool.submit(grade_unit, *job)] = unit
+            if not pending:
+                break
+            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                unit = pending.pop(future)
                 try:
                     results[unit] = future.result()
+                except BrokenProcessPool:
+                    if stop.at is not None:
+                        continue  # killed on purpose: not recorded, a re-run grades it
+                    results[unit] = UnitResult(*unit, status="failed", reason=(
+                        "internal error: the grading process died"))
                 except Exception as exc:  # noqa: BLE001 (a worker crash fails one unit only)
                     results[unit] = UnitResult(*unit, status="failed",
                                                reason=f"internal error: {exc}")
                 bar and bar.update()
-    if bar:
-        bar.close()
-    return [results[u] for u in todo]
+            if pending and stop.overdue():
+                killed = True
+                _kill_workers(pool)
+                break
+    except KeyboardInterrupt:
+        killed = True
+        _kill_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=not killed, cancel_futures=True)
+
+
+def _grade_on_cluster(course, client, remaining, seed, limits, results, bar, stop) -> None:
+    from . import cluster as dask_cluster
+
+    jobs = [prepare_unit(course, unit) for unit in remaining]
+    for job in jobs:  # nothing submitted: recorded here, nothing to send
+        if job.data is None:
+            results[job.unit] = record_unit(course, job, None, time.perf_counter(), True,
+                                            seed=seed, limits=limits)
+            bar and bar.update()
+
+    def finish(job, graded, t0):
+        if isinstance(graded, Exception):
+            student, assignment, notebook = job.unit
+            reason = type(graded).__name__
+            if reason == "KilledWorker":
+                reason = "the task killed every worker it ran on"
+            result = UnitResult(student, assignment, notebook, status="failed",
+                                max_score=job.spec.max_score,
+                                reason=f"internal error: {reason}: {graded}"[:500])
+            _write_result(course, result)
+        else:
+            result = record_unit(course, job, graded, t0, True, seed=seed, limits=limits)
+        results[job.unit] = result
+        bar and bar.update()
+
+    for _ in dask_cluster.grade(client, [j for j in jobs if j.data is not None], seed,
+                                limits, finish, stop):
+        pass
 
 
 _specs: dict = {}
@@ -211,10 +330,54 @@ def grade_unit(root: str, db_url: str, unit, seed: int, limits=None,
     """
     course = Course(root, db_url)
     t0 = time.perf_counter()
+    limits = limits or sandbox.Limits()
     job = prepare_unit(course, unit)
-    graded = (judge.grade(job.spec, job.data, seed=seed, limits=limits or sandbox.Limits(),
+    graded = (judge.grade(job.spec, job.data, seed=seed, limits=limits,
                           hide=[course.root]) if job.data is not None else None)
-    return record_unit(course, job, graded, t0, keep_gradebook)
+    return record_unit(course, job, graded, t0, keep_gradebook, seed=seed, limits=limits)
+
+
+def _fingerprint(course: Course, job, seed: int, limits, due) -> str:
+    """A digest of everything a unit's verdict depends on: the submitted bytes and
+    time, the notebook's source and release, the student's deadline (``due``: the
+    assignment's, before extensions), the seed of the hidden cases, the limits, and the
+    software's versions."""
+    from .cluster import versions
+
+    student, assignment, notebook = job.unit
+    h = hashlib.sha256()
+    for part in (job.data or b"", str(job.received).encode(), _source_digest(course, job.unit),
+                 repr(late_work.deadline(course, student, assignment, due)).encode(),
+                 str(seed).encode(), repr(limits).encode(),
+                 json.dumps(versions(), sort_keys=True).encode()):
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def _source_digest(course: Course, unit) -> bytes:
+    _, assignment, notebook = unit
+    h = hashlib.sha256()
+    for step in ("source", "release"):
+        path = course.path(step, assignment, f"{notebook}.ipynb")
+        h.update(path.read_bytes() if path.exists() else b"")
+    return h.digest()
+
+
+def _earlier_result(course: Course, unit, seed: int, limits, due) -> UnitResult | None:
+    """The unit's recorded result if nothing it depends on has changed since."""
+    student, assignment, notebook = unit
+    path = course.path("results", assignment, student, f"{notebook}.json")
+    try:
+        earlier = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if earlier.get("status") == "failed" and earlier.get("reason", "").startswith("internal"):
+        return None  # an internal failure is always tried again
+    if earlier.get("fingerprint") != _fingerprint(course, prepare_unit(course, unit), seed,
+                                                  limits, due):
+        return None
+    known = set(UnitResult.__dataclass_fields__)
+    return UnitResult(**{k: v for k, v in earlier.items() if k in known} | {"unchanged": True})
 
 
 @dataclass
@@ -237,11 +400,17 @@ def prepare_unit(course: Course, unit) -> Job:
 
 
 def record_unit(course: Course, job: Job, graded, t0: float,
-                keep_gradebook: bool = False) -> UnitResult:
+                keep_gradebook: bool = False, seed: int | None = None,
+                limits=None) -> UnitResult:
     """Write one unit's verdict (``graded``, from ``judge.grade``; None when nothing was
-    submitted) to the gradebook, ``autograded/`` and ``results/``."""
+    submitted) to the gradebook, ``autograded/`` and ``results/``.
+
+    ``results/`` is written last, and the earlier result removed first: a unit has a
+    result file only when it was recorded in full (a killed run leaves none).  With
+    ``seed`` (and ``limits``), the result carries its fingerprint (--only-changed)."""
     student, assignment, notebook = job.unit
     spec, data = job.spec, job.data
+    course.path("results", assignment, student, f"{notebook}.json").unlink(missing_ok=True)
     result = UnitResult(student, assignment, notebook, "graded", max_score=spec.max_score)
     if data is None:
         result.status, result.reason = "missing", f"no notebook {notebook}.ipynb was submitted"
@@ -259,8 +428,11 @@ def record_unit(course: Course, job: Job, graded, t0: float,
     with course.gradebook(keep=keep_gradebook) as gb, warnings.catch_warnings():
         # nbgrader's add_submission trips SQLAlchemy's autoflush warnings: harmless here.
         warnings.simplefilter("ignore")
-        due = late_work.deadline(course, student, assignment,
-                                 gb.find_assignment(assignment).duedate)
+        assignment_due = gb.find_assignment(assignment).duedate
+        due = late_work.deadline(course, student, assignment, assignment_due)
+        if seed is not None:
+            result.fingerprint = _fingerprint(course, job, seed, limits or sandbox.Limits(),
+                                              assignment_due)
         received = job.received
         result.late = bool(due and received and received.replace(tzinfo=None) > due)
         if result.late:
@@ -278,8 +450,15 @@ def record_unit(course: Course, job: Job, graded, t0: float,
 def _write_result(course: Course, result: UnitResult) -> UnitResult:
     out = course.path("results", result.assignment, result.student)
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"{result.notebook}.json").write_text(json.dumps(asdict(result), indent=1))
+    _write_atomically(out / f"{result.notebook}.json", json.dumps(asdict(result), indent=1))
     return result
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``path`` so that it is either the old file or the whole new one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 def _submission_bytes(folder: Path, notebook: str):
@@ -360,7 +539,7 @@ def _write_autograded(course: Course, result: UnitResult, data: bytes, spec) -> 
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")]
     out = course.path("autograded", result.student, result.assignment)
     out.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, out / f"{result.notebook}.ipynb")
+    _write_atomically(out / f"{result.notebook}.ipynb", nbformat.writes(nb))
 
 
 def load_results(course: Course) -> list[dict]:

@@ -117,11 +117,11 @@ def _library() -> tuple[Path, Path]:
         return _libs["base"], _libs["minigrad"]
     import numpy
 
-    mg = Path(tempfile.mkdtemp(prefix="course-sandbox-minigrad-"))
+    mg = Path(tempfile.mkdtemp(prefix="course-sandbox-minigrad-", dir=_temp_base()))
     os.chmod(mg, 0o755)
     shutil.copytree(REPO / "minigrad", mg / "minigrad",
                     ignore=shutil.ignore_patterns("__pycache__", "demo.py"))
-    lib = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
+    lib = Path(tempfile.mkdtemp(prefix="course-sandbox-", dir=_temp_base()))
     os.chmod(lib, 0o755)
     (lib / "grading").mkdir()
     (lib / "grading" / "__init__.py").write_text("")
@@ -144,6 +144,23 @@ def _library() -> tuple[Path, Path]:
     atexit.register(shutil.rmtree, lib, True)
     atexit.register(shutil.rmtree, mg, True)
     return lib, mg
+
+
+def _temp_base() -> str:
+    """The folder for the sandbox's library and run folders: the temporary folder, if
+    the sandbox's user can reach it (as root, a private TMPDIR, e.g. under a 0700
+    folder, cannot be: then /tmp)."""
+    base = tempfile.gettempdir()
+    if os.geteuid() != 0:
+        return base
+    for folder in [Path(base), *Path(base).parents]:
+        if not folder.stat().st_mode & 0o001:
+            return "/tmp"
+    return base
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself failed (not the student's code): the unit cannot be graded."""
 
 
 def _link_tree(src: Path, dst: Path) -> None:
@@ -255,6 +272,16 @@ def _limits(limits: Limits, drop_to: tuple[int, int] | None = None):
 
 # Running a job ---------------------------------------------------------------------------
 
+_running: list[tuple[subprocess.Popen, str]] = []  # this process's child and its folder
+
+
+def kill_running() -> None:
+    """Kill the running child's process group and remove its folder (for a grading
+    process that is being stopped)."""
+    for proc, workdir in list(_running):
+        _kill(proc)
+        shutil.rmtree(workdir, ignore_errors=True)
+
 def run(cells: list[Cell], probes: list[Probe], *, block: list[str] | None = None,
         limits: Limits = Limits(), hide: list[Path] = ()) -> RunResult:
     """Run ``cells`` then ``probes`` in a sandboxed child; restart past broken cells."""
@@ -268,7 +295,8 @@ def run(cells: list[Cell], probes: list[Probe], *, block: list[str] | None = Non
         pending = [p for p in probes if p.id not in result.probes]
         if attempt and not pending and all(c.key in result.cells for c in cells):
             break
-        culprit = _run_once(todo, pending, block or [], limits, hide, deadline, result)
+        culprit = _run_once(todo, pending, block or [], limits, hide, deadline, result,
+                            first=attempt == 0)
         if culprit is None:
             break
         result.restarts += 1
@@ -294,8 +322,9 @@ def run(cells: list[Cell], probes: list[Probe], *, block: list[str] | None = Non
     return result
 
 
-def _run_once(cells, probes, block, limits, hide, deadline, result):
-    """One child process.  Returns the (kind, key) that broke it, or None if it ended."""
+def _run_once(cells, probes, block, limits, hide, deadline, result, first=False):
+    """One child process.  Returns the (kind, key) that broke it, or None if it ended.
+    Raises SandboxError if the ``first`` child dies before starting its job."""
     lib, mg = _library()
     level, _ = _choose()
     uid = 61000 + os.getpid() % 4000
@@ -310,7 +339,7 @@ def _run_once(cells, probes, block, limits, hide, deadline, result):
     gid = BY_HAND_GROUP if block else MINIGRAD_GROUP
     cmd = _wrapper(level, _hidden_paths(list(hide)), uid, gid) + [
         _python(), "-I", "-S", "-B", "-c", boot, str(write_fd)]
-    workdir = tempfile.mkdtemp(prefix="course-run-")
+    workdir = tempfile.mkdtemp(prefix="course-run-", dir=_temp_base())
     if level in ("root", "unprivileged"):
         os.chown(workdir, uid, uid)  # the sandbox's user owns its (empty) working folder
     try:
@@ -326,6 +355,7 @@ def _run_once(cells, probes, block, limits, hide, deadline, result):
             result.cells.setdefault(c.key, Outcome("crashed", "SandboxError", str(exc)))
         return None
     os.close(write_fd)
+    _running.append((proc, workdir))
     job = {"cells": [{"key": c.key, "source": c.source} if c.code is None else
                      {"key": c.key, "code": base64.b64encode(c.code).decode()}
                      for c in cells],
@@ -338,6 +368,7 @@ def _run_once(cells, probes, block, limits, hide, deadline, result):
     except BrokenPipeError:
         pass
     current = None
+    started_any = False  # the child has said something (it started running the job)
     started = time.monotonic()
     phase_end = deadline
     buffer = b""
@@ -369,6 +400,7 @@ def _run_once(cells, probes, block, limits, hide, deadline, result):
                     continue
                 kind = event.get("event")
                 now = time.monotonic()
+                started_any = True
                 if kind == "cell" and isinstance(event.get("key"), str):
                     current, started = ("cell", event["key"]), now
                     phase_end = now + limits.cell_seconds
@@ -387,6 +419,7 @@ def _run_once(cells, probes, block, limits, hide, deadline, result):
         os.close(read_fd)
         _kill(proc)  # the whole process group: forked stragglers too
         proc.wait()
+        _running.remove((proc, workdir))
         shutil.rmtree(workdir, ignore_errors=True)
     # The child died without saying "end": blame what it was doing.
     code = proc.returncode
@@ -399,6 +432,8 @@ def _run_once(cells, probes, block, limits, hide, deadline, result):
                       seconds=time.monotonic() - started)
         (result.cells if kind == "cell" else result.probes)[key] = out
         return current
+    if first and not started_any:  # nothing of the student's has run yet in this unit
+        raise SandboxError(f"the sandbox did not start: {message}")
     result.failure = message
     return ("notebook", "")
 

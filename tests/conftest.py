@@ -18,6 +18,7 @@ import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -181,3 +182,16 @@ def _run_cell_fixture() -> Callable:
     """``run_cell(source, ns)`` (and ``run_cell.namespace()`` for a fresh notebook)."""
     run_cell.namespace = namespace
     return run_cell
+
+
+@pytest.fixture
+def open_tmp() -> Iterator[Path]:
+    """A temporary folder every user can reach (a TMPDIR for a grader running as root,
+    whose sandbox user must read its library there: pytest's own folders are 0700)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="course-test-tmp-", dir="/tmp"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)

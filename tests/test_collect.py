@@ -280,14 +280,13 @@ def test_usage_mistakes_and_the_due_date(tmp_path):
     assert "local time" in _course_cmd("release", "--help").stdout
 
 
-def test_autograde_leaves_no_temporary_folders(course, tmp_path):
+def test_autograde_leaves_no_temporary_folders(course, tmp_path, open_tmp):
     folder = tmp_path / "inbox"
     folder.mkdir()
     for student in ("alice", "bob", "carol"):
         (folder / f"{student}__{NB}.ipynb").write_bytes(_data(course, student))
     pipeline.collect(course, folder)
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    tmp = open_tmp
     run = subprocess.run([str(BIN / "course"), "autograde", "--workers", "2", "--root",
                           str(course.root)], capture_output=True, text=True, timeout=600,
                          env={**os.environ, "TMPDIR": str(tmp)})

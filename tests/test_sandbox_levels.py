@@ -74,3 +74,23 @@ def test_the_plain_level_is_refused_unless_allowed(level, tmp_path):
     assert result.probes["p"].status == "ok"
     assert result.probes["p"].value[0] == os.getuid()  # the grader's own user: weak
 
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the grader is not root here")
+def test_a_private_temporary_folder_is_not_used_for_the_sandbox(tmp_path, monkeypatch):
+    """As root, the sandbox's user must reach its library and run folder: under a 0700
+    TMPDIR they would be unreadable and every cell would crash (a grade of 0)."""
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    monkeypatch.setattr(sandbox.tempfile, "tempdir", str(private))
+    assert sandbox._temp_base() == "/tmp"
+    monkeypatch.setattr(sandbox.tempfile, "tempdir", "/tmp")
+    assert sandbox._temp_base() == "/tmp"
+
+
+def test_a_sandbox_that_cannot_start_is_an_internal_error_not_a_crash(monkeypatch, tmp_path):
+    """A child that dies before running anything of the student's is the grader's
+    failure: it must not be recorded as the student's cells crashing."""
+    monkeypatch.setattr(sandbox, "_python", lambda: "/bin/false")
+    with pytest.raises(sandbox.SandboxError, match="the sandbox did not start"):
+        _whoami(tmp_path)
