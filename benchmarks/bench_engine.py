@@ -1,13 +1,17 @@
 """Time minigrad against PyTorch: forward plus backward, best of N repetitions.
 
-    python benchmarks/bench_engine.py [--quick] [--gc-off] [--cases a,b,f]
+    python benchmarks/bench_engine.py [--quick] [--gc-off] [--run-by-run] [--floors]
+        [--torch-threads N] [--cases a,b,f]
 
 Every case is written once, against a module ``lib`` that is either ``torch``
 or ``minigrad`` (the APIs agree), and runs on the same NumPy-made data.
 The timing loop (``timing.measure``) warms up first, lets minigrad and torch
-take turns in blocks of runs, and keeps the best of N runs of each (the least
-disturbed by whatever else the machine is doing); N is at least 15, and as many
-runs as fit in about 3 s per case, so small cases run thousands of times.  The
+take turns in blocks of runs (``--run-by-run``: every other run, as this
+benchmark did before issue 16; then each library's idle threads, which spin
+for a while after their work, take cores from the other's timed runs), and
+keeps the best of N runs of each (the least disturbed by whatever else the
+machine is doing); N is at least 15, and as many runs as fit in about 3 s per
+case, so small cases run thousands of times.  The
 garbage collector stays on, as in a user's program (``--gc-off``: off while
 timing, as this benchmark measured before issue 16).  Each run's page faults
 are counted (``getrusage``): a fresh page mapped in is a fault, and a freed
@@ -266,11 +270,99 @@ CASES = [
 ]
 
 
+# The floors: the NumPy calls minigrad makes for a case (forward and backward), and
+# nothing else; what minigrad would cost with no autograd around them (--floors).
+
+def _floor_f():
+    x = np.random.default_rng(0).standard_normal(1_000_000, dtype=np.float32)
+
+    def step():
+        th = np.tanh(x)
+        e = np.exp(th)
+        s = np.sin(x)
+        np.add.reduce(e * s + x * x, axis=None)
+        g = np.broadcast_to(np.ones((), np.float32), x.shape)  # sum's gradient
+        ge, gs = g * s, g * e  # mul
+        gx = g * x + g * x  # x * x, both inputs
+        gx += (ge * e) * (1.0 - th * th)  # exp, then tanh
+        gx += gs * np.cos(x)  # sin
+    return step
+
+
+def _floor_g():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((512, 1000), dtype=np.float32)
+    index = (np.arange(512), rng.integers(0, 1000, 512))
+
+    def step():
+        s = x - np.max(x, axis=1, keepdims=True)  # log_softmax
+        s -= np.log(np.add.reduce(np.exp(s), axis=1, keepdims=True))
+        np.add.reduce(-s[index], axis=None) / 512  # nll_loss
+        g = np.zeros_like(s)  # nll_loss's gradient
+        g[index] = -(np.ones((), np.float32) / 512)
+        e = np.exp(s)  # log_softmax's
+        e *= np.add.reduce(g, axis=1, keepdims=True)
+        np.subtract(g, e, out=e)
+    return step
+
+
+def _floor_h():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((512, 1000), dtype=np.float32)
+    w = rng.standard_normal((512, 1000), dtype=np.float32)
+
+    def step():
+        e = x - np.max(x, axis=1, keepdims=True)  # softmax
+        np.exp(e, out=e)
+        e /= np.add.reduce(e, axis=1, keepdims=True)
+        np.add.reduce(e * w, axis=None)
+        g = np.broadcast_to(np.ones((), np.float32), x.shape) * w  # sum, mul
+        gs = g * e  # softmax's gradient
+        np.subtract(g, np.add.reduce(gs, axis=1, keepdims=True), out=gs)
+        gs *= e
+    return step
+
+
+def _floor_k():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((100, 100), dtype=np.float32)
+    ws = [rng.standard_normal((100, 100), dtype=np.float32) * 0.1 for _ in range(20)]
+
+    def step():
+        ys = [x]
+        for w in ws:
+            ys.append(ys[-1].dot(w))
+        g = np.broadcast_to(np.ones((), np.float32), (100, 100))
+        for i in range(19, -1, -1):
+            ys[i].T.dot(g)
+            if i:
+                g = g.dot(ws[i].T)
+    return step
+
+
+FLOORS = {"f": _floor_f, "g": _floor_g, "h": _floor_h, "k": _floor_k}
+
+
+def run_floors(reps: int, seconds: float, collect: bool, keys) -> list[str]:
+    """minigrad, its floor (the bare NumPy calls) and torch, in turns."""
+    lines = ["| case | minigrad | NumPy calls alone | torch | floor/torch |",
+             "|---|---:|---:|---:|---:|"]
+    for key, title, case, _ in CASES:
+        floor = FLOORS.get(key)
+        if floor is None or (keys and key not in keys) or torch is None:
+            continue
+        (mg, _), (fl, _), (th, _) = measure([case(minigrad), floor(), case(torch)], seconds,
+                                            collect=collect, min_reps=reps)
+        lines.append(f"| ({key}) {title} | {_ms(mg)} | {_ms(fl)} | {_ms(th)} | {fl / th:.2f} |")
+        print(lines[-1], file=sys.stderr, flush=True)
+    return lines
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.3f} ms" if seconds < 0.01 else f"{seconds * 1e3:.1f} ms"
 
 
-def run_cases(reps: int, seconds: float, collect: bool, keys) -> list[str]:
+def run_cases(reps: int, seconds: float, collect: bool, blocks: bool, keys) -> list[str]:
     lines = ["| case | minigrad | torch | minigrad/torch | faults/run (minigrad, torch) "
              "| target | met |",
              "|---|---:|---:|---:|---:|---:|:-:|"]
@@ -278,12 +370,13 @@ def run_cases(reps: int, seconds: float, collect: bool, keys) -> list[str]:
         if keys and key not in keys:
             continue
         if torch is None:
-            ((mg, mf),) = measure([case(minigrad)], seconds, collect=collect, min_reps=reps)
+            ((mg, mf),) = measure([case(minigrad)], seconds, collect=collect, blocks=blocks,
+                                  min_reps=reps)
             lines.append(f"| ({key}) {title} | {_ms(mg)} | - | - | {mf:.0f}, - "
                          f"| <= {target} | - |")
             continue
         (mg, mf), (th, tf) = measure([case(minigrad), case(torch)], seconds,
-                                     collect=collect, min_reps=reps)
+                                     collect=collect, blocks=blocks, min_reps=reps)
         ratio = mg / th
         met = "yes" if ratio <= target else "no"
         lines.append(f"| ({key}) {title} | {_ms(mg)} | {_ms(th)} | {ratio:.2f} | "
@@ -357,10 +450,18 @@ def main() -> None:
                         help="fewer repetitions and a 100,000-op memory chain")
     parser.add_argument("--gc-off", action="store_true",
                         help="the garbage collector off while timing")
+    parser.add_argument("--run-by-run", action="store_true",
+                        help="minigrad and torch take turns run by run, not in blocks")
+    parser.add_argument("--floors", action="store_true",
+                        help="also time the bare NumPy calls of cases f, g, h, k")
+    parser.add_argument("--torch-threads", type=int, default=0,
+                        help="torch.set_num_threads (default: torch's own choice)")
     parser.add_argument("--cases", default="",
                         help="only these cases (letters, comma-separated); no memory chain")
     opts = parser.parse_args()
     keys = [k for k in opts.cases.split(",") if k]
+    if opts.torch_threads and torch is not None:
+        torch.set_num_threads(opts.torch_threads)
     reps = 3 if opts.quick else 15
     seconds = 0.5 if opts.quick else 3.0  # per case: small cases run thousands of times
     depth = CHAIN_DEPTH // 10 if opts.quick else CHAIN_DEPTH
@@ -368,8 +469,12 @@ def main() -> None:
     print(f"Machine: {machine()}")
     print(f"Best of at least {reps} runs (as many as fit in about {seconds:g} s per case), "
           f"forward + backward; garbage collector {'off' if opts.gc_off else 'on'}; "
+          f"turns {'run by run' if opts.run_by_run else 'in blocks'}; "
           f"load average {os.getloadavg()[0]:.2f} at the start.\n")
-    print("\n".join(run_cases(reps, seconds, not opts.gc_off, keys)))
+    print("\n".join(run_cases(reps, seconds, not opts.gc_off, not opts.run_by_run, keys)))
+    if opts.floors:
+        print("\nThe floor: the NumPy calls minigrad makes, alone.\n")
+        print("\n".join(run_floors(reps, seconds, not opts.gc_off, keys)))
     if not keys:
         print()
         print(chain_memory(depth))

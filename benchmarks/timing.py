@@ -38,39 +38,45 @@ def _faults() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
-def measure(steps, seconds: float, *, collect: bool = True, turns: int = 6,
+def measure(steps, seconds: float, *, collect: bool = True, blocks: bool = True,
             min_reps: int = 15) -> list[tuple[float, float]]:
     """(best time in seconds, page faults per run) of each ``step()``, after a warm-up.
 
-    The steps take turns in blocks: ``turns`` rounds, each giving every step about
-    ``seconds / turns`` of runs in a row (at least ``min_reps / turns``).  Blocks, not
-    single runs, because PyTorch's and NumPy's BLAS threads spin for a while after
-    their work: alternating run by run, each library's threads steal the cores the
-    other is timed on.  ``collect=False`` turns the garbage collector off."""
+    The steps take turns, at least ``min_reps`` runs each and as many as fit in about
+    ``seconds`` in all.  ``blocks``: in six rounds, each giving every step a sixth of
+    its time in a row (after one untimed run); else run by run, as ``best_times``.
+    Blocks, because PyTorch's threads and NumPy's BLAS threads spin for a while
+    after their work: alternating run by run, each library's threads take cores from
+    the other's timed runs.  ``collect=False`` turns the garbage collector off."""
+    start = time.perf_counter()
     for step in steps:
         step()
+    one_round = time.perf_counter() - start
     gc.collect()
     best = [float("inf")] * len(steps)
     faults = [0] * len(steps)
     runs = [0] * len(steps)
-    share = seconds / (turns * len(steps))
+    turns, per_turn = 6, -(-min_reps // 6)
+    if not blocks:
+        turns, per_turn = max(min_reps, min(20_000, int(seconds / max(one_round, 1e-9)))), 1
+    share = seconds / (turns * len(steps)) if blocks else 0.0
     if not collect:
         gc.disable()
     try:
         for _ in range(turns):
             for k, step in enumerate(steps):
-                step()  # (this library's threads awake again)
+                if blocks:
+                    step()  # (this library's threads awake again)
                 end = time.perf_counter() + share
                 n = 0
-                while n < -(-min_reps // turns) or time.perf_counter() < end:
+                while n < per_turn or time.perf_counter() < end:
                     f0 = _faults()
-                    start = time.perf_counter()
+                    t0 = time.perf_counter()
                     step()
-                    best[k] = min(best[k], time.perf_counter() - start)
+                    best[k] = min(best[k], time.perf_counter() - t0)
                     faults[k] += _faults() - f0
                     n += 1
                 runs[k] += n
     finally:
         gc.enable()
     return [(b, f / r) for b, f, r in zip(best, faults, runs, strict=True)]
-

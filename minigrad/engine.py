@@ -576,7 +576,7 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                     for i in targets[node]:
                         captured[i] = g
                 if accumulate and targets is None:
-                    grads = gk = None  # (they may hold g: then _accumulate would copy it)
+                    grads = gk = prev = None  # (they may hold g: _accumulate would copy it)
                     _accumulate(node.variable, g, create_graph, may_take=True)
                 continue
             if targets is not None:
@@ -598,7 +598,7 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                     buffers[nxt] = gk
                     heappush(heap, (-nxt._seq, nxt))
                 elif gk is not None:
-                    buffers[nxt] = gk if prev is None else prev + gk
+                    buffers[nxt] = gk if prev is None else _sum(prev, gk)
     finally:
         grad_mode._state.enabled = prev_mode
 
@@ -617,6 +617,18 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
 
 
 _ABSENT = object()
+
+
+def _sum(prev, g):
+    """``prev + g``, two gradients meeting at a fork: added into ``prev`` itself when
+    the engine alone holds it (an array a VJP made, in the buffer only), which
+    spares a new array as large (and, for a large one, fresh memory to fill)."""
+    if (type(prev) is np.ndarray and type(g) is np.ndarray and prev.shape == g.shape
+            and prev.dtype is g.dtype and prev.base is None and prev.flags.writeable
+            and sys.getrefcount(prev) <= _ONLY_OURS + 1):  # (+1: the buffer)
+        prev += g
+        return prev
+    return prev + g
 
 
 def _references_in_a_call() -> int:

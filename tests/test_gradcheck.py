@@ -451,6 +451,9 @@ CASES = {
     "logsumexp": (lambda x: minigrad.logsumexp(x, 1), normal(2, 3), {}),
     "softmax": (lambda x: x.softmax(1), normal(2, 3), {}),
     "log_softmax": (lambda x: x.log_softmax(0), normal(2, 3), {}),
+    "nll_loss": (lambda x: minigrad.nn.functional.nll_loss(
+        x, minigrad.tensor([2, 0]), weight=minigrad.tensor([0.5, 1.0, 2.0], dtype=x.dtype)),
+        normal(2, 3), {}),
     "mm": (lambda x, y: x @ y, two((2, 3), (3, 2)), {}),
     "matmul": (lambda x, y: x @ y, two((2, 2, 3), (3, 2)), {}),  # (batched: not mm)
     "reshape": (lambda x: x.reshape(3, 2), normal(2, 3), {}),
