@@ -91,6 +91,11 @@ def extend(course: Course, student: str, assignment: str, until: dt.datetime) ->
     if assignment not in course.assignments():
         raise CourseError(f"unknown assignment {assignment!r}; released: "
                           f"{', '.join(course.assignments()) or 'none'}")
+    with course.gradebook() as gb:
+        known = {s.id for s in gb.students}
+    if student not in known:  # (a typo would silently extend no one)
+        raise CourseError(f"unknown student {student!r}: not in the roster nor among the "
+                          "submissions (`course roster FILE.csv` imports the roster)")
     path = course.root / "extensions.json"
     data = json.loads(path.read_text()) if path.exists() else {}
     data.setdefault(student, {})[assignment] = until.isoformat()
