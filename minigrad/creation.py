@@ -205,10 +205,13 @@ def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad=F
     half = steps // 2
     arr = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
     if dt.kind == "f" and dt.itemsize == 4:
-        step32 = np.float32((np.float32(end) - np.float32(start)) / (steps - 1))
-        i32 = i.astype(np.float32)
-        arr = np.where(i < half, np.float32(start) + step32 * i32,
-                       np.float32(end) - step32 * (np.float32(steps - 1) - i32))
+        # ATen's float32 kernel: its multiply-adds are fused (one rounding each), which
+        # float64 arithmetic reproduces (a product of two float32s is exact in it).
+        start32, end32 = np.float32(start), np.float32(end)
+        step32 = np.float32((end32 - start32) / np.float32(steps - 1))
+        f64 = np.float64
+        arr = np.where(i < half, f64(start32) + f64(step32) * i,
+                       f64(end32) - f64(step32) * (steps - 1 - i)).astype(np.float32)
     return _leaf(arr.astype(dt), requires_grad)
 
 

@@ -28,6 +28,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import engine
+from ._cascade import cascade_sum
 from .tensor import Tensor
 
 _EMPTY: dict = {}
@@ -168,7 +169,7 @@ def _mean_fwd(x, dim, keepdim):
     """np.mean's arithmetic (a sum, divided by the count) without its Python layers."""
     if x.dtype == _FLOAT16:  # (summed in float32 by np.mean)
         return np.mean(x, axis=_axes(dim, x.ndim), keepdims=keepdim)
-    total = np.add.reduce(x, axis=_axes(dim, x.ndim), keepdims=keepdim)
+    total = cascade_sum(x, _axes(dim, x.ndim), keepdim)  # (float32 in PyTorch's order)
     # (a full reduction's total is a NumPy scalar: dividing it by "/" is far quicker
     # than by np.true_divide, to the same result)
     return total / (x.size // max(total.size, 1) if x.size else 0)
@@ -194,6 +195,10 @@ def _sum_to_fwd(x, *, shape):
     lead = x.ndim - len(shape)
     if lead == 1 and x.ndim == 2 and x.dtype in _BLAS_FLOATS:  # (a bias's gradient)
         x = _ones(len(x), x.dtype).dot(x)
+    elif x.dtype == _FLOAT32:  # (as PyTorch: one sum over all those axes, in its order)
+        axes = tuple(range(lead)) + tuple([lead + i for i, s in enumerate(shape)
+                                           if s == 1 and x.shape[lead + i] != 1])
+        return cascade_sum(x, axes, True).reshape(shape) if axes else x
     elif lead:
         x = np.add.reduce(x, axis=tuple(range(lead)))
     if 1 not in shape:
@@ -697,8 +702,7 @@ clamp = defprim("clamp", lambda x, lo, hi: _clamp(x, lo, hi),
                 (lambda t, ans, x, lo, hi: where(_in_range(x, lo, hi), t, 0.0),),
                 grad_fn="ClampBackward1", saves=("self",), doc="d clamp(x) = [min <= x <= max] dx")
 
-sum_ = defprim("sum", lambda x, dim, keepdim: np.add.reduce(x, axis=_axes(dim, x.ndim),
-                                                             keepdims=keepdim),
+sum_ = defprim("sum", lambda x, dim, keepdim: cascade_sum(x, _axes(dim, x.ndim), keepdim),
                (lambda g, ans, x, dim, keepdim: _unreduce(g, x.shape, dim, keepdim),),
                (lambda t, ans, x, dim, keepdim: sum_(t, dim=dim, keepdim=keepdim),),
                doc="d sum(x) = sum(dx)")

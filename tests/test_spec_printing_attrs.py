@@ -707,8 +707,6 @@ def test_manual_seed_returns_the_default_generator(repl):
 """)
 
 
-@pytest.mark.xfail(strict=True, reason="needs ATen's float32 cascade-sum order "
-                   "(spec 15.3) in rules.sum_; NumPy sums pairwise")
 def test_float32_sum_follows_torch_reduction_order(repl):
     """3.7: the sum of ten float32 0.1s is not 1."""
     repl(r"""

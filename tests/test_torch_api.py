@@ -90,3 +90,60 @@ def torch_or_mg_ones(x, *shape):
 @pytest.mark.parametrize("program", WRONG_BEHAVIOUR.values(), ids=WRONG_BEHAVIOUR.keys())
 def test_wrong_behaviour_is_now_pytorchs(program):
     same(program)
+
+
+# float32 sums in ATen's order ------------------------------------------------------------
+
+SUMS = [((3,), None), ((10,), None), ((100,), None), ((2000,), None), ((30000,), None),
+        ((40, 50), None), ((40, 50), (1,)), ((40, 50), (0,)), ((300, 3), (0,)), ((6, 70), (0,)),
+        ((40, 6), (0,)), ((2, 3, 40), (2,)), ((40, 3, 2), (0,)), ((4, 5, 6), (1, 2)),
+        ((4, 5, 6), (0, 1)), ((5, 33, 7), (1,)), ((2000, 1), (0,)), ((1000, 40), (0,))]
+
+
+@pytest.mark.parametrize("shape, dims", SUMS, ids=[f"{s} dims={d}" for s, d in SUMS])
+def test_float32_sums_and_means_are_pytorchs_to_the_bit(shape, dims):
+    rng = np.random.default_rng(sum(shape))
+    for _ in range(5):
+        a = (rng.standard_normal(shape) * 10 ** rng.uniform(-3, 3, shape)).astype(np.float32)
+        for op in ("sum", "mean"):
+            want = (getattr(torch.from_numpy(a), op)() if dims is None
+                    else getattr(torch.from_numpy(a), op)(dims)).numpy()
+            x = mg.tensor(a)
+            got = (getattr(x, op)() if dims is None else getattr(x, op)(dims)).numpy()
+            assert got.shape == want.shape and np.array_equal(got, want), (op, shape, dims)
+
+
+def test_a_transposed_tensor_sums_as_pytorchs():
+    a = np.random.default_rng(0).standard_normal((64, 100)).astype(np.float32)
+    assert mg.tensor(a).t().sum().item() == torch.from_numpy(a).t().sum().item()
+
+
+def test_float32_linspace_is_pytorchs_to_the_bit():
+    for start, end, steps in [(-np.pi, np.pi, 2000), (-1, 1, 1001), (-5, 3, 12345), (3, -2, 50)]:
+        assert np.array_equal(mg.linspace(start, end, steps).numpy(),
+                              torch.linspace(start, end, steps).numpy())
+
+
+def _polynomial_fit(T, y, steps):
+    """pytorch.org's autograd polynomial fit (seeded), every loss and parameter."""
+    T.manual_seed(0)
+    x = T.linspace(-np.pi, np.pi, 2000)
+    y = T.tensor(y)
+    a, b, c, d = (T.randn((), requires_grad=True) for _ in range(4))
+    seen = []
+    for _ in range(steps):
+        loss = (a + b * x + c * x ** 2 + d * x ** 3 - y).pow(2).sum()
+        seen.append([loss.item(), a.item(), b.item(), c.item(), d.item()])
+        loss.backward()
+        with T.no_grad():
+            for p in (a, b, c, d):
+                p -= 1e-6 * p.grad
+                p.grad = None
+    return seen
+
+
+def test_a_float32_training_loop_prints_pytorchs_losses_to_the_bit():
+    """The sums of the loss and of the broadcast gradients, in ATen's order: from
+    PyTorch's targets (its float32 sin is not NumPy's), every step is PyTorch's."""
+    y = torch.sin(torch.linspace(-np.pi, np.pi, 2000)).numpy()
+    assert _polynomial_fit(mg, y, 500) == _polynomial_fit(torch, y, 500)
