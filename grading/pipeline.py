@@ -193,9 +193,9 @@ def autograde(course: Course, assignments=None, students=None, workers: int | No
         except sandbox.WeakIsolationError as exc:
             raise CourseError(f"refusing to grade: {exc}") from None
     results: dict = {}
+    with course.gradebook() as gb:  # an unreadable gradebook fails here, before any grading
+        dues = {a.name: a.duedate for a in gb.assignments}
     if only_changed:
-        with course.gradebook() as gb:
-            dues = {a.name: a.duedate for a in gb.assignments}
         for unit in todo:
             earlier = _earlier_result(course, unit, seed, limits, dues.get(unit[1]))
             if earlier is not None:

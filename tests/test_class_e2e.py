@@ -25,6 +25,7 @@ import math
 import os
 import subprocess
 import sys
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -364,3 +365,19 @@ def test_mistakes_are_one_line_with_the_right_exit_status(cls, tmp_path):
         assert len(errors) == 1 and message in errors[0], (args, run.stderr)
         assert "Traceback" not in run.stderr
     assert sorted(p.name for p in not_a_course.iterdir()) == ["thesis.tex"]
+
+
+def test_an_unreadable_gradebook_fails_before_anything_is_graded(cls, tmp_path):
+    import shutil
+
+    copy = tmp_path / "course"
+    shutil.copytree(cls["course"].root, copy)
+    (copy / "gradebook.db").write_bytes(b"not a database")
+    before = {p: p.stat().st_mtime_ns for p in (copy / "results").rglob("*.json")}
+    t0 = time.monotonic()
+    run = _course("autograde", "--workers", "2", root=copy)
+    assert run.returncode == 2
+    assert run.stderr.strip().startswith("course autograde: error: cannot open the gradebook")
+    assert "autograde:" not in run.stderr.replace("course autograde:", "")  # no progress bar
+    assert time.monotonic() - t0 < 20
+    assert {p: p.stat().st_mtime_ns for p in (copy / "results").rglob("*.json")} == before
