@@ -285,7 +285,9 @@ def print_table(results, with_manual: set = frozenset()) -> None:
               f"{status}{extra}")
     graded = sum(r.status == "graded" for r in results)
     kept = sum(r.unchanged for r in results)
-    print(f"{len(results)} notebooks: {graded} graded, {len(results) - graded} failed or missing"
+    failed = sum(r.status == "failed" for r in results)
+    print(f"{len(results)} notebooks: {graded} graded, {failed} failed, "
+          f"{len(results) - graded - failed} missing"
           + (f" ({kept} unchanged since the last run, not graded again)" if kept else ""))
 
 

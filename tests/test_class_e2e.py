@@ -219,7 +219,7 @@ def test_every_step_says_what_it_did(cls):
     summary = out["autograde"].stdout
     assert "nb01: 50 notebooks, 50 graded" in summary and "0 failed, 0 missing" in summary
     assert "nb02: 1 notebooks, 1 graded" in summary
-    assert "51 notebooks: 51 graded, 0 failed or missing" in summary
+    assert "51 notebooks: 51 graded, 0 failed, 0 missing" in summary
     assert out["feedback"].stdout.startswith("wrote 51 feedback pages")
     for fmt, extra in (("csv", 0), ("canvas", 1), ("moodle", 1)):
         assert len(out[f"export-{fmt}"].stdout.splitlines()) == 2 + extra
@@ -332,7 +332,7 @@ def test_the_report_counts_the_class(cls):
 def test_a_rerun_with_only_changed_grades_nothing_and_keeps_the_manual_grade(cls):
     root = cls["course"].root
     run = _ok(_course("autograde", "--only-changed", root=root))
-    assert ("51 notebooks: 51 graded, 0 failed or missing (51 unchanged since the last run, "
+    assert ("51 notebooks: 51 graded, 0 failed, 0 missing (51 unchanged since the last run, "
             "not graded again)") in run.stdout
     s01 = next(line for line in run.stdout.splitlines() if line.startswith("s01 "))
     assert "(with manual grades)" in s01 and "(unchanged)" in s01

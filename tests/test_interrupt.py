@@ -103,7 +103,7 @@ def test_ctrl_c_finishes_what_it_can_prints_the_table_and_a_rerun_continues(cour
     again = _start(course, tmp, "--only-changed")
     out, err = again.communicate(timeout=120)
     assert again.returncode == 0, err
-    assert "4 notebooks: 4 graded, 0 failed or missing (2 unchanged since the last run" in out
+    assert "4 notebooks: 4 graded, 0 failed, 0 missing (2 unchanged since the last run" in out
     rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("s")}
     assert "(unchanged)" in rows["s1"] and "(unchanged)" not in rows["s3"]
     assert [p.parent.name for p in _results(course)] == ["s1", "s2", "s3", "s4"]
