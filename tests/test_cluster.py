@@ -199,3 +199,38 @@ def test_a_unit_whose_task_fails_is_recorded_as_failed_once(dask_cluster, classr
     assert [(r.student, r.assignment, r.notebook) for r in failed] == [victim]
     assert len(results) == len(pipeline.units(course))
     assert course.path("results", victim[1], victim[0], f"{victim[2]}.json").exists()
+
+
+def test_ctrl_c_on_a_cluster_run_stops_it_and_only_changed_continues(dask_cluster, classroom):
+    """Ctrl-C (SIGINT to the command's process group): the queued tasks are cancelled, the
+    running ones get a few seconds; what came back is recorded whole, exit 130; a re-run
+    with --only-changed grades the rest, to the same scores."""
+    import json
+    import time
+
+    _, expected = classroom
+    course = _fresh(classroom, "interrupted")
+    env = {**os.environ, "PYTHONPATH": str(Path(pipeline.__file__).parents[1])}
+    cmd = [str(BIN / "course"), "autograde", "--root", str(course.root), "--cluster",
+           dask_cluster.address]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(list(course.path("results").glob("*/*/*.json"))) < 3:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    t0 = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert time.monotonic() - t0 < pipeline._CtrlC.GRACE + 5
+    done = list(course.path("results").glob("*/*/*.json"))
+    assert all(json.loads(p.read_text())["status"] for p in done)  # whole files
+    assert f"interrupted: {len(done)} of {len(expected)} notebooks recorded" in err
+    assert len(done) < len(expected)
+    again = subprocess.run([*cmd, "--only-changed"], capture_output=True, text=True,
+                           env=env, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert f"({len(done)} unchanged since the last run" in again.stdout
+    results = {(r["student"], r["notebook"]): r["score"] for r in pipeline.load_results(course)}
+    assert results == {(e.student, e.notebook): e.score for e in expected}
