@@ -93,7 +93,14 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .ops import *  # noqa: F403 (PyTorch's functions: add, exp, sum, matmul, ...)
 from .ops import abs, all, any, max, min, pow, round, sum  # noqa: A004
 from .tensor import Size, Tensor, device, is_tensor
@@ -103,8 +110,9 @@ FloatTensor = DoubleTensor = LongTensor = BoolTensor = None  # set below
 __version__ = "0.1.0"
 
 # After the ops are bound to Tensor (a statement apart, so isort keeps them here).
-from . import counting, func, nn, optim, viz
+from . import accelerator, counting, cuda, func, nn, optim, viz
 from .counting import count_ops
+from .func import vmap
 
 
 def _legacy_type(dt):

@@ -12,6 +12,7 @@ import threading
 
 class _State(threading.local):
     enabled = True
+    inference = False
 
 
 _state = _State()
@@ -57,6 +58,43 @@ class enable_grad(_GradModeContext):  # noqa: N801
     """Turn recording back on, e.g. inside a ``no_grad`` block."""
 
     _mode = True
+
+
+class inference_mode(_GradModeContext):  # noqa: N801
+    """``no_grad`` for code that will never be differentiated (``inference_mode(False)``:
+    ``enable_grad``).  PyTorch also marks the tensors made inside as inference tensors,
+    which autograd then refuses; minigrad does not tell them apart."""
+
+    def __new__(cls, mode=True):
+        if callable(mode):  # @inference_mode, without parentheses
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode: bool = True) -> None:
+        self._mode = not mode
+        self._inference = bool(mode)
+
+    def __enter__(self) -> None:
+        super().__enter__()
+        self._prev_inference, _state.inference = _state.inference, self._inference
+
+    def __exit__(self, *exc) -> None:
+        super().__exit__()
+        _state.inference = self._prev_inference
+
+    def __call__(self, fn):
+        mode = self._inference
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with inference_mode(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+def is_inference_mode_enabled() -> bool:
+    return _state.inference
 
 
 class set_grad_enabled(_GradModeContext):  # noqa: N801

@@ -15,7 +15,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import _dtype, engine, grad_mode, rules
-from .tensor import Tensor, _warn_once
+from .tensor import Tensor, _warn_once, check_device
 
 _py_sum, _py_max, _py_min, _py_abs, _py_round = (builtins.sum, builtins.max, builtins.min,
                                                  builtins.abs, builtins.round)
@@ -835,6 +835,45 @@ def t(input):  # noqa: A002
     return transpose(input, 0, 1, _name="TBackward0")
 
 
+def movedim(input, source, destination):  # noqa: A002
+    """``input`` with axes ``source`` moved to ``destination`` (a permute)."""
+    src = [source] if isinstance(source, builtins.int) else list(source)
+    dst = [destination] if isinstance(destination, builtins.int) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({src} dims) should "
+            f"contain the same number of dims as destination ({dst} dims)")
+    src = [_dim(d, input.ndim) for d in src]
+    dst = [_dim(d, input.ndim) for d in dst]
+    order = [d for d in range(input.ndim) if d not in src]
+    for d, s in sorted(zip(dst, src, strict=True)):
+        order.insert(d, s)
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+
+def diag(input, diagonal=0):  # noqa: A002
+    """A vector's diagonal matrix (on the ``diagonal``-th diagonal), or a matrix's
+    ``diagonal``-th diagonal, as a vector."""
+    k = diagonal
+    if input.ndim == 1:
+        n = input.shape[0] + builtins.abs(k)
+        i = np.arange(input.shape[0])
+        idx = (i - builtins.min(k, 0), i + builtins.max(k, 0))
+        return rules.scatter.apply((input,), {"idx": idx, "shape": (n, n), "advanced": True},
+                                   name="DiagEmbedBackward0")
+    if input.ndim != 2:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+    rows, cols = input.shape
+    m = builtins.max(0, builtins.min(rows + builtins.min(k, 0), cols - builtins.max(k, 0)))
+    i = np.arange(m)
+    idx = (i - builtins.min(k, 0), i + builtins.max(k, 0))
+    return rules.getitem.apply((input,), {"idx": idx, "advanced": True},
+                               name="DiagonalBackward0_copy")
+
+
 def permute(input, *dims):  # noqa: A002
     dims = _shape_arg(dims)
     if len(dims) != input.ndim:
@@ -972,14 +1011,15 @@ def _split_function(name: str):
         def forward(ctx, x, sizes, dim):
             ctx.dim = dim
             idx, start, out = [slice(None)] * x.ndim, 0, []
-            for size in sizes:
-                idx[dim] = slice(start, start + size)
+            for size in sizes:  # (unbind: each piece one index, that axis dropped)
+                idx[dim] = start if name == "Unbind" else slice(start, start + size)
                 out.append(Tensor._make(x._data[tuple(idx)]))
                 start += size
             return tuple(out)
 
         def backward(ctx, *grads):  # the pieces' gradients side by side (zeros if unused)
-            return cat(list(grads), ctx.dim), None, None
+            join = stack if name == "Unbind" else cat
+            return join(list(grads), ctx.dim), None, None
 
         fn = type(name, (Function,), {"forward": staticmethod(forward),
                                       "backward": staticmethod(backward)})
@@ -1043,6 +1083,14 @@ def split(tensor, split_size_or_sections, dim=0):
     return _split(tensor, sizes, d, "Split")
 
 
+def unbind(input, dim=0):  # noqa: A002
+    """The slices of ``input`` along ``dim``, that axis removed (views of ``input``)."""
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    d = _dim(dim, input.ndim)
+    return _split(input, (1,) * input.shape[d], d, "Unbind")
+
+
 def chunk(input, chunks, dim=0):  # noqa: A002
     """``chunks`` pieces of (nearly) equal size along ``dim`` (fewer if they do not fill
     them: pieces of ceil(size / chunks)); views of ``input``."""
@@ -1091,13 +1139,8 @@ def to(input, *args, **kwargs):  # noqa: A002
         elif isinstance(a, Tensor):
             dt = a.dtype
         else:
-            from .tensor import device
-
-            device(str(a))  # raises for anything but the CPU
-    if "device" in kwargs and kwargs["device"] is not None:
-        from .tensor import device
-
-        device(str(kwargs["device"]))
+            check_device(a)  # raises for anything but the CPU
+    check_device(kwargs.get("device"))
     copy = kwargs.get("copy", False)
     if dt is None or dt.np == input._data.dtype:
         return clone(input) if copy else input
@@ -1421,7 +1464,7 @@ isinf isfinite equal isclose allclose all any argmax argmin sum mean prod max mi
 norm logsumexp softmax log_softmax var std matmul mm mv bmm dot inner outer ger reshape view
 view_as reshape_as flatten transpose swapaxes swapdims t permute squeeze unsqueeze expand
 expand_as broadcast_to contiguous clone to type_as floor_divide remainder fmod split
-chunk""".split()
+chunk unbind movedim moveaxis diag""".split()
 
 _INPLACE = """add sub mul div pow neg exp log sqrt sin cos tanh sigmoid abs clamp clip
 floor ceil round sign""".split()

@@ -52,23 +52,49 @@ class Size(tuple):
 
 
 class device:  # noqa: N801 (PyTorch's name)
-    type = "cpu"
+    """A device name.  Any of PyTorch's can be named (``device("cuda")``), as in a
+    CPU-only PyTorch; only the CPU can be used (``check_device``)."""
 
-    def __init__(self, type: str = "cpu", index=None) -> None:  # noqa: A002
-        if str(type).split(":")[0] != "cpu":
-            raise RuntimeError(f"minigrad runs on the CPU only, not on {type!r}")
+    _TYPES = ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "hpu", "mtia")
+
+    def __init__(self, type="cpu", index=None) -> None:  # noqa: A002
+        if isinstance(type, device):
+            type, index = type.type, type.index  # noqa: A001
+        name, _, number = str(type).partition(":")
+        if name not in self._TYPES:
+            raise RuntimeError(
+                "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, "
+                "fpga, maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device "
+                f"type at start of device string: {type}")
+        self.type = name
+        self.index = int(number) if number else index
 
     def __repr__(self) -> str:
-        return "device(type='cpu')"
+        index = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{index})"
 
     def __str__(self) -> str:
-        return "cpu"
+        return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other) -> bool:
-        return str(other) == "cpu"
+        return str(other) == str(self)
 
     def __hash__(self) -> int:
-        return hash("cpu")
+        return hash(str(self))
+
+
+NO_CUDA = "Torch not compiled with CUDA enabled"
+
+
+def check_device(d) -> None:
+    """Refuse a device that is not the CPU, as a CPU-only PyTorch does."""
+    if d is None:
+        return
+    kind = device(d).type
+    if kind == "cuda":
+        raise AssertionError(NO_CUDA)
+    if kind != "cpu":
+        raise RuntimeError(f"minigrad runs on the CPU only, not on {str(d)!r}")
 
 
 _CPU = device()
@@ -267,6 +293,12 @@ class Tensor:
         return _CPU
 
     is_cuda = False
+
+    def cuda(self, device=None, non_blocking: bool = False, memory_format=None) -> Tensor:
+        raise AssertionError(NO_CUDA)
+
+    def cpu(self, memory_format=None) -> Tensor:
+        return self
 
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point

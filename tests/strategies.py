@@ -426,7 +426,6 @@ def _mm(draw):
 def _reshape(draw):
     s = draw(shapes())
     x = _real(draw(rngs()), s)
-    d = draw(st.integers(0, len(s)))
     label, fn = draw(st.sampled_from([
         ("x.reshape(-1)", lambda T, x: x.reshape(-1)),
         ("x.view(reversed shape)", lambda T, x: x.view(tuple(reversed(x.shape)))),

@@ -147,3 +147,137 @@ def test_a_float32_training_loop_prints_pytorchs_losses_to_the_bit():
     PyTorch's targets (its float32 sin is not NumPy's), every step is PyTorch's."""
     y = torch.sin(torch.linspace(-np.pi, np.pi, 2000)).numpy()
     assert _polynomial_fit(mg, y, 500) == _polynomial_fit(torch, y, 500)
+
+
+# Missing API --------------------------------------------------------------------------
+
+def _grads(f, x):
+    """``f(x)`` and the gradient of a weighted sum of it."""
+    def program(T):
+        t = T.tensor(x, requires_grad=True)
+        out = f(T, t)
+        parts = out if isinstance(out, tuple) else (out,)
+        total = sum((p * T.arange(1.0, p.numel() + 1).reshape(p.shape)).sum() for p in parts)
+        total.backward()
+        return out, t.grad
+    return program
+
+
+def _inference(T):
+    x = T.ones(2, requires_grad=True)
+    with T.inference_mode():
+        inside = (x * 2, T.is_grad_enabled(), T.is_inference_mode_enabled())
+    with T.no_grad(), T.inference_mode(False):
+        off = (T.is_grad_enabled(), T.is_inference_mode_enabled())
+
+    @T.inference_mode
+    def bare(a):
+        return a * 3, T.is_inference_mode_enabled()
+
+    @T.inference_mode()
+    def called(a):
+        return a * 4
+    return inside, off, bare(x), called(x), T.is_grad_enabled(), T.is_inference_mode_enabled()
+
+
+def _variable_blitz(T):
+    """The 2017 60-minute blitz's autograd page, in Variables."""
+    from_autograd = T.autograd.Variable
+    x = from_autograd(T.ones(2, 2), requires_grad=True)
+    y = x + 2
+    z = y * y * 3
+    out = z.mean()
+    out.backward()
+    return x, y, y.grad_fn.name(), z, out, x.grad, x.data
+
+
+def _variable_kinds(T):
+    V = T.autograd.Variable
+    t = T.ones(2)
+    w = T.ones(2, requires_grad=True) * 2
+    return (V(t) is t, isinstance(t, V), V(t, requires_grad=True), t.requires_grad,
+            V(w), V(w).grad_fn, V())
+
+
+def _variable_volatile(T):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        v = T.autograd.Variable(T.ones(2), volatile=True)
+    return v, [str(w.message) for w in caught]
+
+
+def _no_cuda(T):
+    device = "cuda" if T.cuda.is_available() else "cpu"
+    acc = (T.accelerator.current_accelerator().type if T.accelerator.is_available()
+           else "cpu")
+    return (device, acc, T.cuda.is_available(), T.cuda.device_count(),
+            T.accelerator.is_available(), T.accelerator.device_count(),
+            T.accelerator.current_accelerator(), T.cuda.memory_allocated(),
+            T.ones(2).to(device), T.device("cuda"), T.device("cuda:1"), str(T.device("cuda:1")))
+
+
+def _raises(call):
+    def program(T):
+        call(T)
+    return program
+
+
+def _data_parallel(T):
+    T.manual_seed(0)
+    m = T.nn.DataParallel(T.nn.Linear(3, 2))
+    out = m(T.ones(4, 3))
+    out.sum().backward()
+    return (m, out, m.module.weight.grad, m.device_ids, [n for n, _ in m.named_parameters()],
+            list(m.state_dict()))
+
+
+MISSING_API = {
+    "torch.diag(vector)": lambda T: T.diag(T.tensor([1.0, 2.0, 3.0])),
+    "torch.diag(vector, -1)": lambda T: T.diag(T.tensor([1.0, 2.0]), -1),
+    "torch.diag(vector, 2)": lambda T: T.diag(T.tensor([1.0, 2.0]), 2),
+    "torch.diag(matrix)": lambda T: T.diag(T.arange(9.0).reshape(3, 3)),
+    "torch.diag(matrix, 1)": lambda T: T.diag(T.arange(12.0).reshape(3, 4), 1),
+    "torch.diag(matrix, -2)": lambda T: T.diag(T.arange(12.0).reshape(3, 4), -2),
+    "torch.diag(3-d)": lambda T: T.diag(T.ones(2, 2, 2)),
+    "diag of a vector: gradient": _grads(lambda T, x: T.diag(x, 1), [1.0, 2.0, 3.0]),
+    "diag of a matrix: gradient": _grads(lambda T, x: x.diag(), [[1.0, 2.0, 3.0], [4.0, 5, 6]]),
+    "unbind": lambda T: T.arange(6.0).reshape(2, 3).requires_grad_().unbind(),
+    "torch.unbind(x, 1)": lambda T: T.unbind(T.arange(6.0).reshape(2, 3), 1),
+    "unbind: gradient": _grads(lambda T, x: x.unbind(1), [[1.0, 2.0, 3.0], [4.0, 5, 6]]),
+    "unbind of a number": lambda T: T.tensor(1.0).unbind(),
+    "in place on an unbind piece": _raises(
+        lambda T: T.ones(2, 2, requires_grad=True).clone().unbind()[0].mul_(2)),
+    "movedim": lambda T: T.arange(6.0).reshape(2, 3).requires_grad_().movedim(0, 1),
+    "movedim of several": lambda T: T.movedim(T.arange(6.0).reshape(1, 2, 3), (0, 1), (2, 0)),
+    "movedim(-1, 0)": lambda T: T.arange(24.0).reshape(2, 3, 4).movedim(-1, 0).shape,
+    "moveaxis": lambda T: T.arange(24.0).reshape(2, 3, 4).moveaxis((0, 2), (1, 0)).shape,
+    "movedim, unequal counts": lambda T: T.arange(24.0).reshape(2, 3, 4).movedim((0, 1), (1,)),
+    "movedim: gradient": _grads(lambda T, x: x.movedim(0, 1), [[1.0, 2.0, 3.0], [4.0, 5, 6]]),
+    "inference_mode": _inference,
+    "Variable: the blitz": _variable_blitz,
+    "Variable of tensors": _variable_kinds,
+    "Variable of a list": lambda T: T.autograd.Variable([1.0, 2.0]),
+    "Variable(volatile=True)": _variable_volatile,
+    "no cuda, no accelerator": _no_cuda,
+    "tensor.cuda()": lambda T: T.ones(2).cuda(),
+    "tensor.to('cuda')": lambda T: T.ones(2).to("cuda"),
+    "torch.cuda.current_device()": lambda T: T.cuda.current_device(),
+    "torch.cuda.get_device_name()": lambda T: T.cuda.get_device_name(),
+    "torch.cuda.manual_seed_all(0)": lambda T: T.cuda.manual_seed_all(0),
+    "accelerator.current_accelerator(check_available=True)":
+        lambda T: T.accelerator.current_accelerator(check_available=True),
+    "accelerator.synchronize()": lambda T: T.accelerator.synchronize(),
+    "torch.device('gpu')": lambda T: T.device("gpu"),
+    "nn.DataParallel": _data_parallel,
+}
+
+
+@pytest.mark.parametrize("program", MISSING_API.values(), ids=MISSING_API.keys())
+def test_missing_api_is_pytorchs(program):
+    same(program)
+
+
+def test_torch_vmap_is_torch_func_vmap():
+    assert mg.vmap is mg.func.vmap
+    x = mg.arange(6.0).reshape(2, 3)
+    assert mg.vmap(lambda r: (r * r).sum())(x).tolist() == [5.0, 50.0]

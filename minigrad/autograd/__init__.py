@@ -7,8 +7,15 @@ import warnings
 
 import numpy as np
 
-from .. import engine
-from ..grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .. import _dtype, engine
+from ..grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from ..tensor import Tensor
 
 CREATE_GRAPH_WARNING = (
@@ -115,8 +122,29 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(result)
 
 
+class _VariableMeta(type):
+    def __instancecheck__(cls, obj) -> bool:
+        return isinstance(obj, Tensor)  # (every tensor is a Variable, as in PyTorch)
+
+
+class Variable(metaclass=_VariableMeta):
+    """The wrapper of PyTorch before 0.4, when only a Variable recorded its history.
+    Now a Tensor does: ``Variable(t, requires_grad=True)`` is ``t`` detached (the same
+    numbers), requiring grad if asked."""
+
+    def __new__(cls, data=None, requires_grad: bool = False, volatile: bool = False):
+        if volatile:
+            warnings.warn("volatile was removed and now has no effect. Use `with "
+                          "torch.no_grad():` instead.", UserWarning, stacklevel=2)
+        if data is None:
+            return Tensor._make(np.empty(0, _dtype.get_default_dtype().np))
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        return data.detach().requires_grad_(requires_grad)
+
+
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled"]
+           "is_grad_enabled", "inference_mode", "is_inference_mode_enabled", "Variable"]
 
 from . import forward_ad, function, functional  # noqa: E402, F401 (they use grad, defined above)
 from .function import Function  # noqa: E402, F401

@@ -11,6 +11,7 @@ from .modules import (
     BCELoss,
     BCEWithLogitsLoss,
     CrossEntropyLoss,
+    DataParallel,
     Flatten,
     Identity,
     LeakyReLU,
@@ -30,7 +31,8 @@ from .modules import (
 from .parameter import Parameter
 
 __all__ = [
-    "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "Flatten", "Identity", "LeakyReLU",
-    "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleList", "NLLLoss", "Parameter", "ReLU",
-    "Sequential", "Sigmoid", "Softmax", "Softplus", "Tanh", "functional", "init",
+    "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "DataParallel", "Flatten", "Identity",
+    "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleList", "NLLLoss",
+    "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Softplus", "Tanh", "functional",
+    "init",
 ]

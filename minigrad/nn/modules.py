@@ -385,6 +385,19 @@ class Linear(Module):
                 f"bias={self.bias is not None}")
 
 
+class DataParallel(Module):
+    """PyTorch's copies of ``module`` on each GPU, each fed a slice of the batch; with
+    no GPU (as here, and in a CPU-only PyTorch) ``module`` itself runs."""
+
+    def __init__(self, module: Module, device_ids=None, output_device=None, dim=0) -> None:
+        super().__init__()
+        self.module = module
+        self.device_ids = []  # (no GPU)
+
+    def forward(self, *inputs, **kwargs):
+        return self.module(*inputs, **kwargs)
+
+
 class Identity(Module):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__()
