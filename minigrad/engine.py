@@ -68,14 +68,40 @@ class GradFn:
                      for n, nr in zip(node._next, numbers, strict=True))
 
     def register_hook(self, hook):
-        """``hook(grad_inputs, grad_outputs)`` after this node ran (not used by rules)."""
-        raise NotImplementedError("minigrad supports tensor hooks (Tensor.register_hook) only")
+        """``hook(grad_inputs, grad_outputs)`` after this node ran; what it returns (if
+        not None) replaces the gradients for its inputs."""
+        hooks = _hooks(self._node)
+        hooks.node_post = hooks.node_post or _HookDict()
+        return _add_to(hooks.node_post, hook)
 
     def register_prehook(self, hook):
-        return _add_hook(self._node, hook)
+        """``hook(grad_outputs)`` before this node runs; what it returns (if not None)
+        replaces the gradients it receives."""
+        hooks = _hooks(self._node)
+        hooks.node_pre = hooks.node_pre or _HookDict()
+        return _add_to(hooks.node_pre, hook)
+
+    def __getattr__(self, name: str):
+        """``_saved_self``, ``_saved_result``...: the values the node saved, by the names
+        of PyTorch's formulas (``_raw_saved_self``: their SavedTensor)."""
+        raw = name.startswith("_raw_saved_")
+        if not (raw or name.startswith("_saved_")):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        return _saved_value(self, name[len("_raw_saved_" if raw else "_saved_"):], raw)
+
+    def __dir__(self) -> list:
+        names = [n for names in getattr(self._node, "_prim", _NO_PRIM).saved for n in names]
+        aliases = {v: k for k, v in _SAVED_ALIASES.get(type(self).__name__, {}).items()}
+        names = [aliases.get(n, n) for n in names]
+        return sorted({*super().__dir__(), *(f"_saved_{n}" for n in names),
+                       *(f"_raw_saved_{n}" for n in names if n != "exponent")})
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+
+class _NO_PRIM:  # noqa: N801 (the "rule" of a node that has none: it saved nothing)
+    saved = ()
 
 
 class _ViewClasses(dict):
@@ -159,6 +185,8 @@ class Node:
         prim = self._prim
         if _last_inplace[0] > self._seq and prim.saves:
             self._check_versions()  # some tensor changed in place since this op ran
+        if PACKED and self in PACKED:
+            args = _unpack(self)
         if create_graph:
             grads = self._apply_graph(g, needed)
         elif len(args) == 1 and needed is None and op_counter[0] is None:  # the common
@@ -196,6 +224,8 @@ class Node:
                 grads.append(_fitted(gi, args[i]))
         if not retain_graph and prim.saves:
             self._args = self._arrays = self._ans = None
+            if PACKED:
+                PACKED.pop(self, None)
         return grads
 
     def _apply_graph(self, g, needed) -> list:
@@ -315,6 +345,104 @@ def _no_output():
     """``node._out`` of a node whose backward does not read its output."""
 
 
+# Saved tensors hooks ----------------------------------------------------------------
+# (torch.autograd.graph.saved_tensors_hooks: autograd/graph.py)
+
+saved_hooks: list = []  # the (pack, unpack) pairs in force, the innermost last
+PACKED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> {i: (unpack, p)}
+
+
+def _saved_positions(node) -> list:
+    """Where the values ``node`` saved are, in the order of its formulas: 0 and 1 its
+    inputs, -1 its output."""
+    prim = node._prim
+    saved = prim.saved_values(node._args, node._next)
+    names = dict.fromkeys(n for names in prim.saved for n in names if n in saved)
+    return [-1 if n == "result" else 0 if n == "self" else 1 for n in names]
+
+
+def _pack(node, out) -> None:
+    """Give each tensor ``node`` saves to the innermost pack hook; keep what it returns."""
+    pack, unpack = saved_hooks[-1]
+    packed = {}
+    for i in _saved_positions(node):
+        value = out if i < 0 else node._args[i]
+        if isinstance(value, _tensor.Tensor):  # (a Python number is not packed)
+            packed[i] = (unpack, pack(value))
+    if packed:
+        PACKED[node] = packed
+
+
+def _unpack(node) -> tuple:
+    """Unpack what ``node`` packed into the values its VJPs read; its new inputs."""
+    args, arrays = list(node._args), list(node._arrays)
+    for i, (unpack, p) in PACKED[node].items():
+        t = unpack(p)
+        if i < 0:
+            node._ans = t._data
+        else:
+            args[i], arrays[i] = t, t._data
+    node._args, node._arrays = tuple(args), tuple(arrays)
+    return node._args
+
+
+class SavedTensor:
+    """A value a node saved (``grad_fn._raw_saved_self``); ``register_hooks`` packs it
+    now and unpacks it when backward needs it."""
+
+    def __init__(self, node, i: int) -> None:
+        self._node, self._i = node, i
+
+    def register_hooks(self, pack_hook, unpack_hook) -> None:
+        node, i = self._node, self._i
+        value = node._ans if i < 0 else node._args[i]._data
+        PACKED.setdefault(node, {})[i] = (unpack_hook, pack_hook(_tensor.Tensor._make(value)))
+
+    def __repr__(self) -> str:
+        return f"<torch._C._autograd.SavedTensor object at {hex(id(self))}>"
+
+
+# PyTorch's names for the inputs of ops recorded by another's rule (``DotBackward0`` by
+# matmul's, whose second input is "other": PyTorch's dot calls it "tensor").
+_SAVED_ALIASES = {"DotBackward0": {"tensor": "other"}, "MvBackward0": {"vec": "other"},
+                  "MmBackward0": {"mat2": "other"}, "BmmBackward0": {"mat2": "other"}}
+
+
+def _saved_value(view, name: str, raw: bool):
+    """``grad_fn._saved_<name>`` (or ``_raw_saved_<name>``) of a node."""
+    node = view._node
+    prim = getattr(node, "_prim", None)
+    own = name
+    if prim is not None and not any(name in names for names in prim.saved):
+        own = _SAVED_ALIASES.get(type(view).__name__, {}).get(name, name)
+    if name.endswith("_sym_sizes") and node._args is not None:  # (an input's shape)
+        base = _SAVED_ALIASES.get(type(view).__name__, {}).get(name[:-10], name[:-10])
+        if base in ("self", "other", "mat2"):
+            return tuple(node._args[0 if base == "self" else 1].shape)
+    params = getattr(node, "_params", None) or {}
+    if not raw and name in params:  # (a number PyTorch saves too: softmax's dim)
+        return params[name]
+    if prim is None or not any(own in names for names in prim.saved):
+        raise AttributeError(f"'{type(view).__name__}' object has no attribute "
+                             f"'_{'raw_' if raw else ''}saved_{name}'")
+    i = -1 if own == "result" else 0 if own == "self" else 1
+    if raw:
+        return SavedTensor(node, i)
+    if node._args is None:
+        raise RuntimeError(SECOND_BACKWARD)
+    if i not in _saved_positions(node):
+        return None  # (not saved: no input that needs it requires grad)
+    packed = PACKED.get(node, {}).get(i)
+    if packed is not None:
+        return packed[0](packed[1])
+    if i < 0:
+        return _tensor.Tensor._make(node._ans, node, True)
+    value = node._args[i]
+    if isinstance(value, _tensor.Tensor) or "exponent" in name:
+        return value
+    return _tensor.Tensor._make(np.asarray(value))  # (a number, as PyTorch wraps it)
+
+
 def bump_version(t: Tensor) -> None:
     """Count an in-place change of ``t`` (every one goes through here)."""
     t._version_counter()[0] += 1
@@ -417,6 +545,8 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
             node._out = weakref.ref(out) if prim.reads_ans else _no_output
         out._node = node
         out._requires_grad = True
+        if saved_hooks and prim.saves:  # torch.autograd.graph.saved_tensors_hooks
+            _pack(node, out)
     if op_counter[0] is not None:  # minigrad.counting: one forward evaluation
         op_counter[0].count_forward(prim)
     if forward_hook[0] is not None:
@@ -447,10 +577,11 @@ class _HookDict(dict):
     """A node's hooks ({handle id: hook}), and ``retains``: a weak reference to the
     tensor that called ``retain_grad()``, if one did (a dict a weakref can point at)."""
 
-    __slots__ = ("retains", "__weakref__")
+    __slots__ = ("retains", "node_pre", "node_post", "post_acc", "__weakref__")
 
     def __init__(self) -> None:
         self.retains = None
+        self.node_pre = self.node_post = self.post_acc = None  # (dicts, once one is added)
 
 
 def _hooks(node) -> _HookDict:
@@ -460,7 +591,10 @@ def _hooks(node) -> _HookDict:
 
 
 def _add_hook(node, hook) -> RemovableHandle:
-    hooks = _hooks(node)
+    return _add_to(_hooks(node), hook)
+
+
+def _add_to(hooks: dict, hook) -> RemovableHandle:
     handle = RemovableHandle(hooks)
     hooks[handle.id] = hook
     return handle
@@ -494,7 +628,43 @@ def _run_hooks(node, g, create_graph: bool):
         gt = _OutputGrads.of(g, t)
         if gt is not None:
             _accumulate(t, gt, create_graph)
+    for hook in list((hooks.node_pre or {}).values()):  # Node.register_prehook
+        result = hook(_as_tensors(g, create_graph))
+        if result is not None:
+            g = _from_tensors(result, g, create_graph)
     return g
+
+
+def _as_tensors(g, create_graph: bool) -> tuple:
+    """A node's gradient(s) ``g`` as the tuple of Tensors its Node hooks take."""
+    gs = g if type(g) is _OutputGrads else [g]
+    return tuple(x if x is None or create_graph else _tensor.Tensor._make(x) for x in gs)
+
+
+def _from_tensors(result, g, create_graph: bool):
+    """What a Node hook returned (a tuple of Tensors), in the engine's form of ``g``."""
+    gs = [x if x is None or create_graph else x._data for x in result]
+    return _OutputGrads(gs) if type(g) is _OutputGrads else gs[0]
+
+
+def _run_post_hooks(node, grads, g, create_graph: bool):
+    """Node.register_hook's hooks, after ``node`` ran: ``hook(grad_inputs, grad_outputs)``."""
+    for hook in list(node._pre_hooks.node_post.values()):
+        result = hook(_as_tensors(_OutputGrads(grads), create_graph),
+                      _as_tensors(g, create_graph))
+        if result is not None:
+            grads = list(_from_tensors(result, _OutputGrads(grads), create_graph))
+    return grads
+
+
+def _after_accumulating(node, g, create_graph: bool) -> None:
+    """A leaf's hooks after its .grad was updated: Node.register_hook's (no inputs) and
+    Tensor.register_post_accumulate_grad_hook's (the tensor)."""
+    hooks = node._pre_hooks
+    for hook in list((hooks.node_post or {}).values()):
+        hook((), _as_tensors(g, create_graph))
+    for hook in list((hooks.post_acc or {}).values()):
+        hook(node.variable)
 
 
 def _check_hook_result(hook, g: Tensor, result: Tensor) -> None:
@@ -527,6 +697,14 @@ def _needed_nodes(roots, targets) -> set:
 
 def _seq_of(node) -> int:
     return node._seq
+
+
+_callbacks: list = []
+
+
+def queue_callback(fn) -> None:
+    """Call ``fn()`` when the backward pass under way ends."""
+    _callbacks.append(fn)
 
 
 def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
@@ -578,6 +756,8 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                 if accumulate and targets is None:
                     grads = gk = prev = None  # (they may hold g: _accumulate would copy it)
                     _accumulate(node.variable, g, create_graph, may_take=True)
+                    if node._pre_hooks is not None:
+                        _after_accumulating(node, g, create_graph)
                 continue
             if targets is not None:
                 if node in targets:
@@ -588,6 +768,8 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                         node._release()
                     continue
             grads = node._apply(g, create_graph, needed, retain_graph)
+            if node._pre_hooks is not None and node._pre_hooks.node_post:
+                grads = _run_post_hooks(node, grads, g, create_graph)
             if node._next_nr is not None:  # an input is one of several outputs
                 grads = _as_buffers(node, grads)
             for nxt, gk in zip(node._next, grads, strict=True):
@@ -601,6 +783,8 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                     buffers[nxt] = gk if prev is None else _sum(prev, gk)
     finally:
         grad_mode._state.enabled = prev_mode
+    while _callbacks:  # (queued by hooks during the pass: run after it, in order)
+        _callbacks.pop(0)()
 
     if captured is None:
         return None

@@ -225,6 +225,19 @@ class Tensor:
                 "cannot register a hook on a tensor that doesn't require gradient")
         return engine._add_hook(self._graph_node(), hook)
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """``hook(tensor)`` runs after backward has added into this leaf's ``.grad``
+        (an optimizer can step each parameter as soon as its gradient is ready)."""
+        if not self._requires_grad:
+            raise RuntimeError(
+                "cannot register a hook on a tensor that doesn't require gradient")
+        if self._node is not None:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors")
+        hooks = engine._hooks(self._graph_node())
+        hooks.post_acc = hooks.post_acc or engine._HookDict()
+        return engine._add_to(hooks.post_acc, hook)
+
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor w.r.t. the leaves of its graph."""
         autograd = sys.modules[_AUTOGRAD]  # (imported with minigrad; it imports this module)

@@ -281,3 +281,180 @@ def test_torch_vmap_is_torch_func_vmap():
     assert mg.vmap is mg.func.vmap
     x = mg.arange(6.0).reshape(2, 3)
     assert mg.vmap(lambda r: (r * r).sum())(x).tolist() == [5.0, 50.0]
+
+
+# torch.autograd.graph, grad_fn._saved_*, post-accumulate hooks ----------------------------
+
+def _printing_hooks(log):
+    def pack(x):
+        log.append(f"pack {x!r}")
+        return x
+
+    def unpack(x):
+        log.append(f"unpack {x!r}")
+        return x
+    return pack, unpack
+
+
+def _saved_tensors_hooks(T):
+    """pytorch.org's saved-tensors-hooks tutorial: what is packed and unpacked, when."""
+    log = []
+    a = T.ones(3, requires_grad=True)
+    b = T.ones(3, requires_grad=True) * 2
+    with T.autograd.graph.saved_tensors_hooks(*_printing_hooks(log)):
+        y = a * b
+        log.append("exp")
+        e = a.exp()
+        log.append("x * 2")
+        z = a * 2
+        log.append("x ** 2")
+        p = a ** 2
+        log.append("(1, 3) @ a constant")
+        m = a.reshape(1, 3) @ T.ones(3, 2)
+        s = a + b
+    for out in (y, e, z, p, m, s):
+        log.append("backward")
+        out.sum().backward(retain_graph=True)
+    return log, a.grad
+
+
+def _hooks_that_change_values(T):
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    with T.autograd.graph.saved_tensors_hooks(lambda x: x * 10, lambda x: x + 1):
+        y = a.exp() * a  # (exp saves its output; mul its inputs)
+    y.sum().backward()
+    return a.grad
+
+
+def _disable_hooks(T):
+    a = T.ones(2, requires_grad=True)
+    with T.autograd.graph.disable_saved_tensors_hooks("no saving here"):
+        y = a * a
+        with T.autograd.graph.saved_tensors_hooks(lambda x: x, lambda x: x):
+            pass
+    return y
+
+
+def _save_on_cpu(T):
+    a = T.tensor([1.0, 3.0], requires_grad=True)
+    with T.autograd.graph.save_on_cpu(pin_memory=False):
+        y = (a * a).exp().sum()
+    y.backward()
+    return a.grad, isinstance(T.autograd.graph.save_on_cpu(),
+                              T.autograd.graph.saved_tensors_hooks)
+
+
+def _raw_saved(T):
+    log = []
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    w = T.tensor([3.0, 4.0], requires_grad=True)
+    y = a * w
+    y.grad_fn._raw_saved_self.register_hooks(*_printing_hooks(log))
+    y.sum().backward()
+    return log, a.grad, w.grad
+
+
+def _node_hooks(T):
+    log = []
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    z = y.exp()
+    z.grad_fn.register_prehook(lambda go: log.append(("pre", go)))
+    z.grad_fn.register_hook(lambda gi, go: log.append(("post", gi, go)))
+    y.grad_fn.register_hook(lambda gi, go: log.append(("y post", gi, go)))
+    acc = y.grad_fn.next_functions[0][0]
+    acc.register_hook(lambda gi, go: log.append(("leaf post", gi, go)))
+    handle = acc.register_prehook(lambda go: log.append(("leaf pre", go)))
+    z.sum().backward()
+    handle.remove()
+    x.grad = None
+    y = x * 3
+    z = y.exp()
+    z.grad_fn.register_prehook(lambda go: (go[0] * 0 + 1,))
+    z.grad_fn.register_hook(lambda gi, go: (gi[0] * 10,))
+    z.sum().backward()
+    return log, x.grad, isinstance(z.grad_fn, T.autograd.graph.Node)
+
+
+def _multi_grad_hook(T):
+    log = []
+    x1, x2 = T.tensor(1.0, requires_grad=True), T.tensor(2.0, requires_grad=True)
+    h = T.autograd.graph.register_multi_grad_hook((x1, x2), lambda g: log.append(("all", g)))
+    (x1 * 3).backward()
+    (x1 * x2).backward()
+    h.remove()
+    (x1 * x2).backward()
+    T.autograd.graph.register_multi_grad_hook((x1, x2), lambda g: log.append(("any", g)),
+                                              mode="any")
+    (x1 * 5).backward()
+    return log
+
+
+def _increment_version(T):
+    x = T.ones(2, requires_grad=True)
+    y = x.exp()
+    before = y._version
+    T.autograd.graph.increment_version(y)
+    return before, y._version, y.sum().backward()
+
+
+def _post_accumulate(T):
+    log = []
+    w = T.ones(2, requires_grad=True)
+    w.register_post_accumulate_grad_hook(lambda p: log.append((p, p.grad.clone())))
+    (w * 2).sum().backward()
+    (w * 3).sum().backward()
+    return log
+
+
+def _saved_attributes(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    w = T.tensor([3.0, 4.0], requires_grad=True)
+    c = T.tensor([5.0, 6.0])
+    y, e, p, d = x * w, x.exp(), x ** 2, x * c
+    m = T.ones(2, 3, requires_grad=True) @ T.ones(3, 2)
+    out = [y.grad_fn._saved_self is x, y.grad_fn._saved_other is w,
+           (x * 2).grad_fn._saved_other, (x / 2.5).grad_fn._saved_other,
+           e.grad_fn._saved_result, e.grad_fn._saved_result is e,
+           p.grad_fn._saved_exponent, p.grad_fn._saved_self is x,
+           d.grad_fn._saved_self, d.grad_fn._saved_other is c,
+           T.dot(x, c).grad_fn._saved_tensor is c, m.grad_fn._saved_mat2,
+           m.grad_fn._saved_self, m.grad_fn._saved_self_sym_sizes,
+           x.softmax(0).grad_fn._saved_result,
+           [n for n in dir(y.grad_fn) if "saved" in n]]
+    y.sum().backward()
+    out.append(e.grad_fn._saved_result)
+    return out
+
+
+def _saved_after_backward(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    y.sum().backward()
+    return y.grad_fn._saved_self
+
+
+GRAPH_API = {
+    "saved_tensors_hooks: what is packed and unpacked": _saved_tensors_hooks,
+    "saved_tensors_hooks: the unpacked values are used": _hooks_that_change_values,
+    "disable_saved_tensors_hooks": _disable_hooks,
+    "save_on_cpu": _save_on_cpu,
+    "_raw_saved_self.register_hooks": _raw_saved,
+    "Node.register_hook and register_prehook": _node_hooks,
+    "register_multi_grad_hook": _multi_grad_hook,
+    "increment_version": _increment_version,
+    "register_post_accumulate_grad_hook": _post_accumulate,
+    "post-accumulate hook on a non-leaf": lambda T: (T.ones(2, requires_grad=True) * 2)
+        .register_post_accumulate_grad_hook(print),
+    "post-accumulate hook without grad": lambda T: T.ones(2)
+        .register_post_accumulate_grad_hook(print),
+    "grad_fn._saved_*": _saved_attributes,
+    "grad_fn._saved_* after backward": _saved_after_backward,
+    "grad_fn._saved_ of no such value": lambda T: (T.ones(1, requires_grad=True) * 2)
+        .grad_fn._saved_foo,
+}
+
+
+@pytest.mark.parametrize("program", GRAPH_API.values(), ids=GRAPH_API.keys())
+def test_graph_hooks_and_saved_values_are_pytorchs(program):
+    same(program)
