@@ -273,6 +273,8 @@ class Generator:
 
     def _random(self, n: int) -> np.ndarray:
         """``n`` outputs of torch's ``random()``: 32-bit words as uint64."""
+        if in_vmap[0] is not None:  # (func.vmap's check of its randomness argument)
+            in_vmap[0]()
         if n == 0:
             return np.zeros(0, dtype=np.uint64)
         self._just_seeded = False
@@ -564,6 +566,9 @@ def _float_dtype(dtype: np.dtype | type, kernel: str) -> np.dtype:
         name = _TORCH_DTYPE_NAMES.get(dtype.name, dtype.name)
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{name}'")
     return dtype
+
+
+in_vmap = [None]  # while func.vmap runs: its check that random numbers are allowed
 
 
 def _generator(generator: Generator | None) -> Generator:

@@ -328,7 +328,8 @@ def _fitted(g: np.ndarray, a: Tensor) -> np.ndarray:
 def _fitted_graph(g: Tensor, x: np.ndarray) -> Tensor:
     """``_fitted`` with ``create_graph=True``: ``g`` a Tensor, fitted by recorded ops."""
     rules = sys.modules[_RULES]
-    if g._data.shape != x.shape:
+    # (a vmap's BatchedTensor, such as jacrev's rows of cotangents: an example's shape)
+    if (g._data.shape if type(g) is _tensor.Tensor else g.shape) != x.shape:
         g = rules.summed_to(g, x.shape)
     if g._data.dtype != x.dtype:
         g = rules.cast(g, dtype=x.dtype, src=g._data.dtype)

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from . import grad_mode, rules
+from . import _random, batching, grad_mode, rules
 from .autograd import forward_ad
 from .autograd import grad as _autograd_grad_fn
 from .engine import AccumulateGrad
@@ -128,9 +128,22 @@ def _replace_args(args: tuple, new: tuple, argnums) -> tuple:
 # Entering and leaving a reverse transform ----------------------------------------------------
 
 def _make_differentiable(x) -> Tensor:
-    """A fresh Tensor requiring grad standing for ``x`` (its tangent comes along)."""
+    """A fresh Tensor requiring grad standing for ``x`` (its tangent comes along).
+
+    Inside ``vmap`` the fresh tensor is made under the wrappers (the graph holds
+    whole batches), and batched at every level of the user's vmaps (broadcast where
+    ``x`` is not): the gradient of a batch of outputs w.r.t. an input shared by the
+    batch would be the sum over the batch, not the gradient of each example."""
     if not isinstance(x, Tensor):
         raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
+    if rules.VMAP[0]:
+        sizes = {**dict(_USER_LEVELS), **batching.sizes_of(x)}
+        lv = sorted(sizes, reverse=True)
+        return batching.rewrapped(_fresh(batching.unbatched_like(x, lv, sizes)), lv)
+    return _fresh(x)
+
+
+def _fresh(x: Tensor) -> Tensor:
     if x.requires_grad:  # an outer transform (or the user) tracks x: stay connected
         return rules.copy_backwards.apply((x,), name="AliasBackward0")
     y = x.detach().requires_grad_()
@@ -144,6 +157,8 @@ def _unwrap(t, inner: set):
     transform's own fresh inputs); otherwise an outer level needs its graph."""
     if not isinstance(t, Tensor):
         raise RuntimeError(f"Expected tensors, got unsupported type {type(t)}")
+    if type(t) is batching.BatchedTensor:  # (what to detach is under the wrappers)
+        return batching.rewrapped(_unwrap(batching.unwrapped(t), inner), batching.levels(t))
     if not t.requires_grad or _reaches_outer(t, inner):
         return t
     out = t.detach()
@@ -179,9 +194,19 @@ def _inner_nodes(tensors) -> set:
 
 def _grads(outputs, inputs, grad_outputs=None, retain_graph=False, create_graph=True) -> list:
     """``autograd.grad`` with zeros (not None) for inputs the outputs do not reach.
-    A graph built with ``create_graph`` is kept: its gradients point into it."""
+    A graph built with ``create_graph`` is kept: its gradients point into it.
+
+    Inside ``vmap`` the graph is that of the tensors under the wrappers: each
+    cotangent is put in the shape of its output's batch (broadcast over the levels it
+    is not batched at), and each gradient is wrapped as its input is.  A batched
+    cotangent (jacrev's rows) makes the VJP rules run on Tensors: they are batched."""
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
+    if rules.VMAP[0]:
+        outputs, grad_outputs, in_levels = _under_wrappers(outputs, inputs, grad_outputs)
+        inputs = [batching.unwrapped(x) for x in inputs]
+        create_graph = create_graph or any(type(g) is batching.BatchedTensor
+                                           for g in grad_outputs)
     pairs = [(o, g) for o, g in zip(outputs, grad_outputs, strict=False) if o.requires_grad]
     result = [None] * len(inputs)
     if pairs:
@@ -189,8 +214,29 @@ def _grads(outputs, inputs, grad_outputs=None, retain_graph=False, create_graph=
         result = list(_autograd_grad_fn(outs, inputs, gs,
                                         retain_graph=retain_graph or create_graph,
                                         create_graph=create_graph, allow_unused=True))
-    return [Tensor._make(np.zeros_like(x._data)) if g is None else g
-            for g, x in zip(result, inputs, strict=False)]
+    result = [Tensor._make(np.zeros_like(x._data)) if g is None else g
+              for g, x in zip(result, inputs, strict=False)]
+    if rules.VMAP[0]:
+        result = [batching.rewrapped(g, lv) for g, lv in zip(result, in_levels, strict=True)]
+    return result
+
+
+def _under_wrappers(outputs, inputs, grad_outputs):
+    """The outputs, their cotangents and the inputs' levels, for ``_grads`` in vmap."""
+    sizes: dict = {}
+    for t in (*outputs, *grad_outputs):
+        if t is not None:
+            sizes.update(batching.sizes_of(t))
+    gs = []
+    for o, g in zip(outputs, grad_outputs, strict=True):
+        lv = batching.levels(o)
+        if g is None and lv:  # (a scalar's cotangent 1, for each example)
+            g = Tensor._make(np.ones_like(o._data))
+        elif g is not None:
+            g = batching.unbatched_like(g, lv, sizes)
+        gs.append(g)
+    return ([batching.unwrapped(o) for o in outputs], gs,
+            [batching.levels(x) for x in inputs])
 
 
 # grad ------------------------------------------------------------------------------------------
@@ -314,34 +360,37 @@ def vjp(func: Callable, *primals, has_aux: bool = False):
 
 def jacrev(func: Callable, argnums: int | tuple[int, ...] = 0, *, has_aux: bool = False,
            chunk_size: int | None = None, _preallocate_and_copy: bool = False) -> Callable:
-    """``f -> (args -> Jacobian)`` by reverse mode: one VJP per output element."""
+    """``f -> (args -> Jacobian)`` by reverse mode: ``f`` runs once, then its VJP is
+    mapped (``vmap``) over the rows of the identity, one per output element."""
     if not (chunk_size is None or chunk_size > 0):
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
 
     @functools.wraps(func)
     def wrapper(*args):
-        from .ops import stack
-
         _, flat_out, out_spec, raw_vjp_fn, aux, flat_in, inner = _vjp(
             func, args, argnums, has_aux)
-        rows: list[list] = [[] for _ in flat_in]  # rows[j]: all output elements, input j
-        for i, o in enumerate(flat_out):
-            for k in range(o.numel()):
-                cot = [Tensor._make(np.zeros_like(p._data)) for p in flat_out]
-                cot[i]._data.reshape(-1)[k] = 1
-                grads, pspec = raw_vjp_fn(_unflatten(cot, out_spec))
-                for j, g in enumerate(grads):
-                    rows[j].append(g)
-        per_output = []
-        start = 0
-        for o in flat_out:
-            n = o.numel()
-            jac_ins = [_unwrap(stack(r[start:start + n]).view(o.shape + x.shape), inner)
-                       if n else Tensor._make(np.zeros(o.shape + x.shape, x._data.dtype))
-                       for r, x in zip(rows, flat_in, strict=False)]
+        numels = [o.numel() for o in flat_out]
+        rows, start = [], 0  # the identity's rows, cut into one cotangent per output
+        for o, n in zip(flat_out, numels, strict=True):
+            e = np.zeros((sum(numels), n), o._data.dtype)
+            e[start:start + n] = np.eye(n, dtype=e.dtype)
+            rows.append(Tensor._make(e.reshape((sum(numels), *o.shape))))
             start += n
-            jac_ins = _unflatten(jac_ins, pspec)
-            per_output.append(jac_ins)
+
+        def vjp_of_row(*cotangents):
+            return tuple(raw_vjp_fn(_unflatten(list(cotangents), out_spec))[0])
+
+        if sum(numels):
+            grads = _vmap(vjp_of_row, 0, 0, "error", chunk_size, user=False)(*rows)
+        else:
+            grads = [Tensor._make(np.zeros((0, *x.shape), x._data.dtype)) for x in flat_in]
+        per_output, start = [], 0
+        for o, n in zip(flat_out, numels, strict=True):
+            jac_ins = [_unwrap(g[start:start + n].reshape(o.shape + x.shape), inner)
+                       for g, x in zip(grads, flat_in, strict=True)]
+            start += n
+            per_output.append(_unflatten(jac_ins, _flatten(
+                _slice_argnums(args, argnums, as_tuple=False))[1]))
         result = _unflatten(per_output, out_spec)
         return (result, aux) if has_aux else result
 
@@ -382,8 +431,7 @@ def _jvp(func, primals, tangents, argnums, *, strict: bool, has_aux: bool):
         return _jvp_double_backward(func, primals, flat_primals, flat_tangents, pspec,
                                     argnums, strict, has_aux)
     with forward_ad.dual_level():
-        duals = [forward_ad.make_dual(p, t)
-                 for p, t in zip(flat_primals, flat_tangents, strict=False)]
+        duals = [_make_dual(p, t) for p, t in zip(flat_primals, flat_tangents, strict=False)]
         args = _unflatten(duals, pspec)
         if argnums is not None:
             args = _replace_args(primals, args, argnums)
@@ -395,6 +443,8 @@ def _jvp(func, primals, tangents, argnums, *, strict: bool, has_aux: bool):
         _check_tensor_outputs(flat_out, _JVP)
         p_out, t_out = [], []
         for dual in flat_out:
+            lv = batching.levels(dual)  # (inside vmap the tangents are under the wrappers)
+            dual = batching.unwrapped(dual)
             primal, tangent = forward_ad.unpack_dual(dual)
             if tangent is None:
                 if strict:
@@ -402,11 +452,21 @@ def _jvp(func, primals, tangents, argnums, *, strict: bool, has_aux: bool):
                         "jvp(f, primals, tangents, strict=True): The output of f is independent "
                         "of the inputs. This is not allowed with strict=True.")
                 tangent = Tensor._make(np.zeros_like(primal._data))
-            p_out.append(forward_ad._alias(dual, "AliasBackward0") if dual.requires_grad
-                         else primal.detach())
-            t_out.append(tangent)
+            p_out.append(batching.rewrapped(
+                forward_ad._alias(dual, "AliasBackward0") if dual.requires_grad
+                else primal.detach(), lv))
+            t_out.append(batching.rewrapped(tangent, lv))
     result = (_unflatten(p_out, spec), _unflatten(t_out, spec))
     return (*result, aux) if has_aux else result
+
+
+def _make_dual(p: Tensor, t: Tensor) -> Tensor:
+    """``make_dual``; inside vmap, of the tensors under ``p``'s wrappers."""
+    if type(p) is not batching.BatchedTensor:
+        return forward_ad.make_dual(p, t)
+    lv = batching.levels(p)
+    t = batching.unbatched_like(t, lv, batching.sizes_of(p))
+    return batching.rewrapped(forward_ad.make_dual(batching.unwrapped(p), t), lv)
 
 
 def _split_aux(out):
@@ -435,7 +495,8 @@ def _jvp_double_backward(func, primals, flat_primals, flat_tangents, pspec, argn
             raise RuntimeError(
                 "jvp(f, primals, tangents, strict=True): The output of f is independent of the "
                 "inputs. This is not allowed with strict=True.")
-        us = [Tensor._make(np.zeros_like(o._data), None, True) for o in flat_out]
+        us = [batching.rewrapped(Tensor._make(np.zeros_like(o._data), None, True),
+                                 batching.levels(o)) for o in flat_out]
         g = _grads(flat_out, flat, us, retain_graph=True)
         t_out = _grads(g, us, flat_tangents, retain_graph=True)
         inner = _inner_nodes(flat + us)
@@ -446,40 +507,44 @@ def _jvp_double_backward(func, primals, flat_primals, flat_tangents, pspec, argn
 
 def jacfwd(func: Callable, argnums: argnums_t = 0, has_aux: bool = False, *,
            randomness: str = "error") -> Callable:
-    """``f -> (args -> Jacobian)`` by forward mode: one JVP per input element."""
+    """``f -> (args -> Jacobian)`` by forward mode: its JVP mapped (``vmap``) over the
+    columns of the identity, one per input element."""
 
     @functools.wraps(func)
     def wrapper(*args):
-        from .ops import stack
-
         primals = _slice_argnums(args, argnums)
         flat_primals, pspec = _flatten(primals)
         numels = [p.numel() for p in flat_primals]
-        columns = None
-        aux = spec = None
-        for j, n in enumerate(numels):
-            for k in range(n):
-                basis = [Tensor._make(np.zeros_like(q._data)) for q in flat_primals]
-                basis[j]._data.reshape(-1)[k] = 1
-                res = _jvp(func, args, _unflatten(basis, pspec), argnums, strict=False,
-                           has_aux=has_aux)
-                if has_aux and aux is None:
-                    aux = res[2]
-                flat_t, spec = _flatten(res[1])
-                if columns is None:
-                    columns = [[] for _ in flat_t]
-                for i, t in enumerate(flat_t):
-                    columns[i].append(t)
+        total = sum(numels)
+        columns, start = [], 0
+        for p, n in zip(flat_primals, numels, strict=True):
+            e = np.zeros((total, n), p._data.dtype)
+            e[start:start + n] = np.eye(n, dtype=e.dtype)
+            columns.append(Tensor._make(e.reshape((total, *p.shape))))
+            start += n
+        spec = []
+
+        def jvp_of_column(*tangents):
+            res = _jvp(func, args, _unflatten(list(tangents), pspec), argnums, strict=False,
+                       has_aux=has_aux)
+            flat_t, out_spec = _flatten(res[1])
+            spec.append(out_spec)
+            return (tuple(flat_t), res[2]) if has_aux else tuple(flat_t)
+
+        out = _vmap(jvp_of_column, 0, (0, None) if has_aux else 0, randomness, None,
+                    user=False)(*columns)
+        flat_t, aux = out if has_aux else (out, None)
         per_output = []
-        for cols in columns:
-            jac = stack(cols, dim=-1)  # output dims, then all input elements
+        for t in flat_t:  # (input elements, output dims): the input elements go last
             jac_ins, start = [], 0
-            for p, n in zip(flat_primals, numels, strict=False):
-                jac_ins.append(jac[..., start:start + n].reshape(jac.shape[:-1] + p.shape))
+            for p, n in zip(flat_primals, numels, strict=True):
+                part = t[start:start + n]
+                part = part.permute(*range(1, part.ndim), 0)
+                jac_ins.append(part.reshape(t.shape[1:] + p.shape))
                 start += n
             jac_ins = _unflatten(jac_ins, pspec)
             per_output.append(jac_ins[0] if isinstance(argnums, int) else jac_ins)
-        result = _unflatten(per_output, spec)
+        result = _unflatten(per_output, spec[0])
         return (result, aux) if has_aux else result
 
     return wrapper
@@ -490,32 +555,174 @@ def hessian(func: Callable, argnums: argnums_t = 0) -> Callable:
     return jacfwd(jacrev(func, argnums), argnums)
 
 
-# vmap (a loop) -----------------------------------------------------------------------------
+# vmap ---------------------------------------------------------------------------------------
+
+_USER_LEVELS: list[tuple[int, int]] = []  # (level, batch size) of the user's running vmaps
+
 
 def vmap(func: Callable, in_dims=0, out_dims=0, randomness: str = "error", *,
          chunk_size: int | None = None) -> Callable:
-    """A *loop*, not a vectorising transform: ``func`` runs once per batch entry and
-    the results are stacked.  Same values as PyTorch's vmap for functions of Tensors
-    (and tuples of Tensors); no speed-up."""
+    """``func`` of one example -> the same function of a batch (along ``in_dims``).
+
+    A transform, not a loop: ``func`` runs once, on :class:`batching.BatchedTensor`
+    inputs, whose every op computes the whole batch at once (``batching.py``).
+    ``in_dims``: an int for every input, or a tuple with one entry (an int, None
+    for an input not mapped over, or a nested tuple) per input; ``out_dims``
+    likewise for the outputs.  ``randomness``: "error" refuses random ops; with
+    "same" every example sees the same random numbers."""
+    if randomness not in ("error", "different", "same"):
+        raise RuntimeError("Only allowed values for randomness are 'error', 'different', or "
+                           f"'same'. Got {randomness}")
+    return _vmap(func, in_dims, out_dims, randomness, chunk_size, user=True)
+
+
+def _vmap(func, in_dims, out_dims, randomness, chunk_size, *, user: bool) -> Callable:
+    name = getattr(func, "__name__", repr(func))
 
     @functools.wraps(func)
-    def wrapper(*args):
-        from .ops import stack
-
-        dims = in_dims if isinstance(in_dims, tuple) else (in_dims,) * len(args)
-        sizes = {a.shape[d] for a, d in zip(args, dims, strict=False) if d is not None}
-        if len(sizes) != 1:
+    def wrapper(*args, **kwargs):
+        if not args:
+            raise ValueError(f"vmap({name})(<inputs>): got no inputs. Maybe you forgot to add "
+                             "inputs, or you are trying to vmap over a function with no "
+                             "inputs. The latter is unsupported.")
+        if not isinstance(in_dims, (int, tuple)) or isinstance(in_dims, bool):
+            raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): expected "
+                             "`in_dims` to be int or a (potentially nested) tuple matching the "
+                             f"structure of inputs, got: {type(in_dims)}.")
+        flat_args, spec = _flatten(args)
+        dims = _prefix_dims(in_dims, args, f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): "
+                            "in_dims is not compatible with the structure of `inputs`. in_dims",
+                            "inputs")
+        sizes = []
+        for x, d in zip(flat_args, dims, strict=True):
+            if d is None:
+                continue
+            where = f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): Got in_dim={d} for "
+            if not isinstance(x, Tensor):
+                raise ValueError(where + f"an input but the input is of type {type(x)}. We "
+                                 "cannot vmap over non-Tensor arguments, please use None as "
+                                 "the respective in_dim")
+            if not -x.ndim <= d < x.ndim:
+                raise ValueError(where + f"some input, but that input is a Tensor of "
+                                 f"dimensionality {x.ndim} so expected in_dim to satisfy "
+                                 f"-{x.ndim} <= in_dim < {x.ndim}.")
+            sizes.append(x.shape[d])
+        if not sizes:
+            raise ValueError("vmap: Expected at least one Tensor to vmap over")
+        if len(set(sizes)) > 1:
             raise ValueError("vmap: Expected all tensors to have the same size in the mapped "
-                             f"dimension, got sizes {sorted(sizes)} for the mapped dimension")
-        results = [func(*(a if d is None else a[(slice(None),) * d + (b,)]
-                          for a, d in zip(args, dims, strict=True)))
-                   for b in range(sizes.pop())]
-        if isinstance(results[0], tuple):
-            return tuple(stack([r[i] for r in results], dim=out_dims)
-                         for i in range(len(results[0])))
-        return stack(results, dim=out_dims)
+                             f"dimension, got sizes {sizes} for the mapped dimension")
+        size = sizes[0]
+        if chunk_size is not None and chunk_size < size:
+            return _chunked(wrapper, flat_args, spec, dims, out_dims, size, chunk_size, kwargs)
+        level = next(batching._next_level)
+        rules.VMAP[0] += 1
+        if user:
+            _USER_LEVELS.append((level, size))
+        _RANDOMNESS.append(randomness)
+        _random.in_vmap[0] = _check_randomness
+        try:
+            batched = [x if d is None else batching.wrap(_moved(x, d % x.ndim, 0), level)
+                       for x, d in zip(flat_args, dims, strict=True)]
+            out = func(*_unflatten(batched, spec), **kwargs)
+            flat_out, out_spec = _flatten(out)
+            for o in flat_out:
+                if not isinstance(o, Tensor):
+                    raise ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, "
+                                     f"got type {type(o)}. Did you mean to set out_dims= to "
+                                     "None for output?")
+            odims = _prefix_dims(out_dims, out, f"vmap({name}, ..., out_dims={out_dims})"
+                                 "(<inputs>): out_dims is not compatible with the structure of "
+                                 "`outputs`. out_dims", "outputs")
+            results = []
+            for o, d in zip(flat_out, odims, strict=True):
+                if d is None:
+                    if batching._at(o, level):
+                        raise ValueError(f"vmap({name}, ...): `{name}` can not return a "
+                                         "BatchedTensor when out_dim is None")
+                    results.append(o)
+                    continue
+                o = batching.take(o, level, size)
+                results.append(_moved(o, 0, _dim(d, o.ndim)))
+        finally:
+            rules.VMAP[0] -= 1
+            if user:
+                _USER_LEVELS.pop()
+            _RANDOMNESS.pop()
+            if not _RANDOMNESS:
+                _random.in_vmap[0] = None
+        return _unflatten(results, out_spec)
 
     return wrapper
+
+
+_RANDOMNESS: list[str] = []  # the randomness of each running vmap
+
+
+def _check_randomness() -> None:
+    """Called by the random samplers: PyTorch's error in a vmap with randomness="error"
+    ("same" needs nothing: one sample, broadcast over the batch)."""
+    if "error" in _RANDOMNESS:
+        raise RuntimeError(
+            "vmap: called random operation while in randomness error mode. Please either use "
+            "the 'same' or 'different' randomness flags on vmap or perform the randomness "
+            "operation out of vmap")
+    if "different" in _RANDOMNESS:
+        raise NotImplementedError("minigrad's vmap supports randomness='error' and 'same'")
+
+
+def _dim(d: int, ndim: int) -> int:
+    from .ops import _dim as dim
+
+    return dim(d, ndim)
+
+
+def _moved(x: Tensor, src: int, dst: int) -> Tensor:
+    """``x`` with its dim ``src`` moved to ``dst`` (both in range)."""
+    if src == dst:
+        return x
+    order = [d for d in range(x.ndim) if d != src]
+    order.insert(dst, src)
+    return x.permute(*order)
+
+
+def _prefix_dims(dims, tree, message: str, what: str) -> list:
+    """One dim per leaf of ``tree``: ``dims`` is an int or None for a whole subtree, or a
+    tuple/list matching the subtree's structure (PyTorch's tree prefix)."""
+    if dims is None or isinstance(dims, int):
+        return [dims] * len(_flatten(tree)[0])
+    if (isinstance(dims, (tuple, list)) and isinstance(tree, (tuple, list))
+            and len(dims) == len(tree)):
+        return [d for sub, t in zip(dims, tree, strict=True)
+                for d in _prefix_dims(sub, t, message, what)]
+    raise ValueError(f"{message} has structure {_treespec_str(_flatten(dims)[1])} but {what} "
+                     f"has structure {_treespec_str(_flatten(tree)[1])}.")
+
+
+def _treespec_str(spec) -> str:
+    """``str(TreeSpec)`` as PyTorch prints it: ``TreeSpec(tuple, None, [*,\n  *])``."""
+    if spec is None:
+        return "*"
+    kind, keys, kids = spec
+    inner = ",\n  ".join(_treespec_str(k) for k in kids)
+    return f"TreeSpec({kind.__name__}, {keys if kind is dict else None}, [{inner}])"
+
+
+def _chunked(mapped, flat_args, spec, dims, out_dims, size: int, chunk: int, kwargs):
+    """``vmap(..., chunk_size=chunk)``: the batch in pieces of ``chunk``, then joined."""
+    from .ops import cat
+
+    pieces = []
+    for start in range(0, size, chunk):
+        piece = slice(start, start + chunk)
+        part = [x if d is None else x[(slice(None),) * (d % x.ndim) + (piece,)]
+                for x, d in zip(flat_args, dims, strict=True)]
+        pieces.append(_flatten(mapped(*_unflatten(part, spec), **kwargs)))
+    first, out_spec = pieces[0]
+    odims = _prefix_dims(out_dims, _unflatten(first, out_spec), "", "")
+    leaves = [first[i] if d is None else cat([p[0][i] for p in pieces], d)
+              for i, d in enumerate(odims)]
+    return _unflatten(leaves, out_spec)
 
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap"]

@@ -130,7 +130,10 @@ def _broadcast_error(sa, sb) -> RuntimeError:
 
 
 def _shape(x):
-    return x.shape if isinstance(x, Tensor) else np.shape(x)
+    """(Of vmap's BatchedTensor, the whole batch's: PyTorch's messages name its dims.)"""
+    if isinstance(x, Tensor):
+        return x.shape if type(x) is not rules.VMAP[1] else x._data.shape
+    return np.shape(x)
 
 
 # NumPy multiplies an array by a Python float about twice as slowly as by a 0-d array
@@ -238,6 +241,8 @@ def _unary(prim, name=None):
     fwd = prim.fwd
 
     def op(input: Tensor) -> Tensor:  # noqa: A002 (PyTorch's argument name)
+        if type(input) is not Tensor:  # (a Parameter, or vmap's BatchedTensor: its rule)
+            return prim.apply((_float_input(input),), name=name)
         x = input._data
         if x.dtype.kind in "biu":
             input = _float_input(input)  # noqa: A001
@@ -426,6 +431,8 @@ def where(condition, input=None, other=None):  # noqa: A002
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
                            f"tensor with dtype {_dtype.from_numpy_dtype(cond.dtype)._legacy[:-6]}")
     a, b, xa, xb = _promote(input, other)
+    if type(condition) is rules.VMAP[1]:  # (a batched condition, inside vmap)
+        cond = condition
     try:
         return rules._where.apply((a, b), {"cond": cond}, arrays=(xa, xb))
     except ValueError:
@@ -437,6 +444,8 @@ def where(condition, input=None, other=None):  # noqa: A002
 def _compare(fn):
     def op(input, other):  # noqa: A002
         a, b, xa, xb = _promote(input, other)
+        if rules.VMAP[0] and rules.VMAP[1] in (type(a), type(b)):  # inside vmap
+            return rules.VMAP[1].compare(fn, a, b)
         try:
             return Tensor._make(np.asarray(fn(xa, xb)))
         except ValueError:
@@ -573,6 +582,9 @@ def _extreme(x, dim, keepdim, other, arg, prim, pair, result, name):
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument.")
         return prim.apply((x,), {"dim": None, "keepdim": False})
+    if rules.VMAP[0] and type(x) is rules.VMAP[1]:  # (in vmap: a loop over the examples)
+        return rules.VMAP[1].per_example(lambda x: _extreme(x, dim, keepdim, None, arg, prim,
+                                                            pair, result, name), x)
     d = _dim(dim, x.ndim)
     index = np.expand_dims(arg(x._data, axis=d), d) if x.ndim else np.zeros((), np.int64)
     if x.ndim == 0:
@@ -668,9 +680,11 @@ def matmul(input, other):  # noqa: A002
                         f"{type(b).__name__}")
     xa, xb = a._data, b._data
     sa, sb = xa.shape, xb.shape
+    if type(a) is not Tensor or type(b) is not Tensor:  # (vmap's BatchedTensor: an example's)
+        sa, sb, xa = tuple(a.shape), tuple(b.shape), None
     na, nb = len(sa), len(sb)
-    if na == nb == 2 and sa[1] == sb[0] and xa.dtype == xb.dtype:  # two matrices: the
-        # common case, computed as rules.mm does (ndarray.dot)
+    if na == nb == 2 and sa[1] == sb[0] and xa is not None and xa.dtype == xb.dtype:  # the
+        # common case of two matrices, computed as rules.mm does (ndarray.dot)
         return engine.record(rules.mm, (a, b), _NO_PARAMS, xa.dot(xb), None, (xa, xb))
     if na == 0 or nb == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
@@ -700,7 +714,7 @@ def matmul(input, other):  # noqa: A002
                 if na == 2 or (na == nb == 3 and sa[0] == 1 != sb[0])
                 else "UnsafeViewBackward0")
     try:
-        return rules.matmul.apply((a, b), name=name, arrays=(xa, xb))
+        return rules.matmul.apply((a, b), name=name, arrays=None if xa is None else (xa, xb))
     except ValueError:
         raise _broadcast_error(sa[:-2], sb[:-2]) from None
 
@@ -777,10 +791,15 @@ def _view_of(out: Tensor, base: Tensor) -> Tensor:
     return out
 
 
+def _batch_dims(x: Tensor) -> tuple:
+    """The sizes of the batch axes in front of ``x``'s data (inside vmap; else none)."""
+    return x._data.shape[:x._data.ndim - x.ndim] if type(x) is not Tensor else ()
+
+
 def reshape(input, *shape):  # noqa: A002
     shape = _infer_shape(_shape_arg(shape), input.numel())
     try:  # a reshape that must copy (non-contiguous input) is recorded as PyTorch's _unsafe_view
-        np.reshape(input._data, shape, copy=False)
+        np.reshape(input._data, _batch_dims(input) + shape, copy=False)
         name = "ViewBackward0"
     except ValueError:
         name = "UnsafeViewBackward0"
@@ -792,7 +811,7 @@ def view(input, *shape):  # noqa: A002
         raise NotImplementedError("minigrad does not reinterpret dtypes with view(dtype)")
     shape = _infer_shape(_shape_arg(shape), input.numel())
     try:
-        np.reshape(input._data, shape, copy=False)
+        np.reshape(input._data, _batch_dims(input) + shape, copy=False)
     except ValueError:
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "

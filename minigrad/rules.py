@@ -38,7 +38,7 @@ class Primitive:
     """One row of the table.  Calling it dispatches on Tensor or array inputs."""
 
     __slots__ = ("name", "fwd", "vjps", "jvps", "grad_fn", "view_class", "saves", "saved",
-                 "reads_ans", "exact", "doc", "__weakref__")
+                 "reads_ans", "exact", "batch", "doc", "__weakref__")
 
     def __init__(self, name: str, fwd: Callable, vjps, jvps, *, grad_fn: str,
                  saves=(), doc: str = "") -> None:
@@ -56,6 +56,7 @@ class Primitive:
         self.saves = bool(saves)  # backward needs saved values, freed after use
         self.reads_ans = any("result" in names for names in self.saved)
         self.exact = False  # see the end of the table
+        self.batch = None  # its batching rule, for func.vmap (batching.py); None: a loop
         self.doc = doc
 
     def __repr__(self) -> str:
@@ -69,6 +70,11 @@ class Primitive:
 
     def apply(self, args, params=_EMPTY, name: str | None = None, arrays=None):
         """Run on Tensors (and Python scalars), recording the op for autograd."""
+        if VMAP[0]:  # inside func.vmap: a batched input goes to the batching rule
+            batched = VMAP[1]
+            for a in args:
+                if type(a) is batched or type(params.get("cond")) is batched:
+                    return batched.dispatch(self, args, params, name, arrays)
         if arrays is None:
             arrays = ((args[0]._data,) if len(args) == 1 else  # (a unary op's is a Tensor)
                       tuple([a._data if isinstance(a, Tensor) else a for a in args]))
@@ -100,6 +106,7 @@ class Primitive:
 
 
 RULES: dict[str, Primitive] = {}
+VMAP = [0, None]  # [how many func.vmap calls are running, batching.BatchedTensor]
 
 
 # PyTorch computes inf and nan silently.  NumPy's warnings from minigrad's own code are
@@ -140,7 +147,7 @@ def _where_fwd(x, y, *, cond):
 def _cond(c):
     from .tensor import Tensor
 
-    return c._data if isinstance(c, Tensor) else c
+    return c._data if isinstance(c, Tensor) and type(c) is not VMAP[1] else c
 
 
 def where(cond, x, y):
@@ -178,7 +185,7 @@ def _mean_fwd(x, dim, keepdim):
 def _expand(g, shape):
     """``g`` broadcast to ``shape``: a copy when small (NumPy's broadcast_to costs
     more than copying a few thousand numbers), else a read-only view."""
-    if type(g) is Tensor:
+    if isinstance(g, Tensor):
         return broadcast_to(g, shape=shape)
     if math.prod(shape) > 4096:
         return np.broadcast_to(g, shape)

@@ -185,7 +185,8 @@ def _propagate(prim, args, params, out: Tensor) -> None:
         if not isinstance(total, Tensor):
             total = Tensor._make(np.asarray(total))
         data = out._data
-        if total._data.shape != data.shape:  # an input was broadcast
+        # an input was broadcast (a vmap's BatchedTensor tangent: an example's shape)
+        if (total._data.shape if type(total) is Tensor else total.shape) != data.shape:
             total = rules.broadcast_to(total, shape=data.shape)
     finally:
         _busy[0] = False

@@ -120,6 +120,9 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noq
     straight into the picked entries.
     """
     _check_reduction(reduction)
+    if rules.VMAP[0] and rules.VMAP[1] in (type(input), type(target)):  # (in vmap: a loop)
+        return rules.VMAP[1].per_example(lambda x, t: nll_loss(x, t, weight, ignore_index,
+                                                               reduction), input, target)
     if input.ndim > 2:
         raise NotImplementedError("minigrad's nll_loss takes inputs of shape (N, C) or (C,)")
     t = np.asarray(target._data)

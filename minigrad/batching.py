@@ -1,0 +1,416 @@
+"""Batching: what makes ``func.vmap`` a transform rather than a loop.
+
+Inside ``vmap``, a :class:`BatchedTensor` stands for one example of a batch: its
+``shape`` is an example's, while its ``_value``, an ordinary Tensor, holds the
+whole batch along dim 0.  Each vmap call has its own *level* (a number, larger
+for a later call), and nested vmaps nest wrappers: the value of a level-2
+BatchedTensor may be a level-1 one, never the other way round (the outermost
+wrapper has the largest level).  This is functorch's design, in small.
+
+A primitive applied to a BatchedTensor goes to its *batching rule*
+(``Primitive.batch``, the table at the end of this file).  The rule takes the
+values of the inputs batched at the highest level among them and computes the
+whole batch with one call of the primitive on those values (which may be
+batched at lower levels: that call dispatches again, one level down).  Most
+rules only say where the batch axis goes:
+
+* elementwise ops: broadcasting does it, once the batched inputs' example axes
+  are padded to a common rank (an unbatched input broadcasts over the batch);
+* reductions, softmax, transpose, permute, cat, stack: their dims move up by one;
+* reshape, expand, sum_to, squeeze: their shapes get the batch size in front;
+* indexing: a full slice in front of the index;
+* matmul: vectors made matrices, the batch a broadcast dim of the product.
+
+A primitive without a rule runs once per example and the results are stacked
+(correct, slow).
+
+Autograd only ever records the values: the graph is made of ordinary Tensors
+and the primitives the rules called.  A BatchedTensor meets the engine only as
+a cotangent (``jacrev`` maps ``vjp`` over the rows of an identity) or a tangent
+(``jacfwd`` maps ``jvp`` over its columns): the VJP and JVP rules then run on
+Tensors, so their own ops are batched.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from . import rules
+from .tensor import Size, Tensor
+
+_next_level = itertools.count(1)
+
+
+def _delegated(name: str) -> property:
+    """An attribute that is the value's (the graph node, requires_grad, the data...)."""
+    return property(lambda self: getattr(self._value, name),
+                    lambda self, v: setattr(self._value, name, v))
+
+
+class BatchedTensor(Tensor):
+    """One example of a batch (``shape`` is an example's) inside ``vmap``; ``_value``
+    holds the batch along dim 0, for the vmap of level ``_level``."""
+
+    __slots__ = ("_value", "_level")
+    _data = _delegated("_data")  # (the whole batch's array: its dtype is the example's)
+    _node = _delegated("_node")
+    _requires_grad = _delegated("_requires_grad")
+    _vbox = _delegated("_vbox")
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._value.shape[1:])
+
+    @property
+    def ndim(self) -> int:
+        return self._value.ndim - 1
+
+    def dim(self) -> int:
+        return self._value.ndim - 1
+
+    def size(self, dim: int | None = None):
+        from .ops import _dim
+
+        return self.shape if dim is None else self.shape[_dim(dim, self.ndim)]
+
+    def numel(self) -> int:
+        return math.prod(self.shape)
+
+    nelement = numel
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def _graph_node(self):
+        return self._value._graph_node()
+
+    def detach(self) -> BatchedTensor:
+        return _make(self._value.detach(), self._level)
+
+    def requires_grad_(self, requires_grad: bool = True) -> BatchedTensor:
+        self._value.requires_grad_(requires_grad)
+        return self
+
+    def item(self):
+        raise RuntimeError(
+            "vmap: It looks like you're calling .item() on a Tensor. We don't support vmap "
+            "over calling .item() on a Tensor, please try to rewrite what you're doing with "
+            "other operations. If error is occurring somewhere inside PyTorch internals, "
+            "please file a bug report.")
+
+    def __bool__(self) -> bool:
+        raise RuntimeError(
+            "vmap: It looks like you're attempting to use a Tensor in some data-dependent "
+            "control flow. We don't support that yet, please shout over at "
+            "https://github.com/pytorch/functorch/issues/257 .")
+
+    tolist = __float__ = __int__ = item
+
+    def numpy(self, *, force: bool = False):
+        raise RuntimeError("vmap: .numpy() of a batched tensor is not supported")
+
+    __array__ = numpy
+
+    def __repr__(self) -> str:
+        value = "\n".join("    " + line for line in repr(self._value).splitlines())
+        return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{value}\n)"
+
+    __str__ = __repr__
+
+
+def _compare(fn, a, b) -> BatchedTensor:
+    """A comparison (``fn`` is NumPy's) of ``a`` and ``b``, one of them batched."""
+    from .ops import _compare as comparison
+
+    level = max(t._level for t in (a, b) if type(t) is BatchedTensor)
+    ndim = max(t.ndim for t in (a, b) if isinstance(t, Tensor))
+    va, vb = (_padded(t, ndim) if _at(t, level) else t for t in (a, b))
+    return _make(comparison(fn)(va, vb), level)
+
+
+def _per_example(fn, *args):
+    """``fn(*args)``, some args batched, as a loop over the examples (for functions
+    whose arguments are read as arrays, as nll_loss reads its target)."""
+    level = max(a._level for a in args if type(a) is BatchedTensor)
+    outs = [fn(*(a._value[b] if _at(a, level) else a for a in args))
+            for b in range(_size(args, level))]
+    if isinstance(outs[0], tuple):  # (max(dim)'s values and indices)
+        return type(outs[0])(*(_per_example_stack([o[k] for o in outs], level)
+                               for k in range(len(outs[0]))))
+    return _per_example_stack(outs, level)
+
+
+def _per_example_stack(outs, level):
+    return _make(rules.stack.apply(tuple(outs), {"dim": 0}), level)
+
+
+def _make(value: Tensor, level: int) -> BatchedTensor:
+    t = object.__new__(BatchedTensor)
+    t._value = value
+    t._level = level
+    return t
+
+
+def _at(a, level: int) -> bool:
+    """Whether ``a`` is batched at ``level`` (its outermost wrapper)."""
+    return type(a) is BatchedTensor and a._level == level
+
+
+# Moving batch axes in and out ---------------------------------------------------------
+
+def _swap01(t: Tensor) -> Tensor:
+    return rules.transpose.apply((t,), {"dim0": 0, "dim1": 1})
+
+
+def wrap(t: Tensor, level: int) -> BatchedTensor:
+    """``t`` with its dim 0 made the batch axis of ``level`` (wrappers kept in order:
+    if ``t`` is batched at a higher level, the new axis goes under that wrapper)."""
+    if type(t) is BatchedTensor and t._level > level:
+        return _make(wrap(_swap01(t._value), level), t._level)
+    return _make(t, level)
+
+
+def take(t: Tensor, level: int, size: int) -> Tensor:
+    """The batch of ``level`` as dim 0 of a tensor no longer batched at ``level``
+    (``t`` broadcast along a new dim 0 if it is not batched there)."""
+    if type(t) is not BatchedTensor or t._level < level:
+        t = rules.unsqueeze.apply((t,), {"shape": (1, *t.shape)})
+        return rules.broadcast_to.apply((t,), {"shape": (size, *t.shape[1:])})
+    if t._level == level:
+        return t._value
+    return _make(_swap01(take(t._value, level, size)), t._level)
+
+
+def levels(t) -> list[int]:
+    """The levels ``t`` is batched at, outermost first."""
+    out = []
+    while type(t) is BatchedTensor:
+        out.append(t._level)
+        t = t._value
+    return out
+
+
+def unwrapped(t: Tensor) -> Tensor:
+    """The Tensor under all of ``t``'s wrappers (the batch axes first, innermost first)."""
+    while type(t) is BatchedTensor:
+        t = t._value
+    return t
+
+
+def rewrapped(t: Tensor, like_levels: list[int]) -> Tensor:
+    """The inverse of ``unwrapped``: ``t``'s leading dims made the batch axes of
+    ``like_levels`` (outermost first, as ``levels`` lists them)."""
+    for level in reversed(like_levels):
+        t = wrap(t, level)
+    return t
+
+
+def unbatched_like(t: Tensor, like_levels: list[int], sizes: dict) -> Tensor:
+    """``t`` (an example's shape, perhaps batched at other levels) as a tensor shaped
+    like the array under wrappers of ``like_levels``: batched there (broadcast if not)."""
+    for level in like_levels:
+        t = take(t, level, sizes[level])
+    return t
+
+
+def sizes_of(t: Tensor) -> dict:
+    """level -> batch size, for the levels ``t`` is batched at."""
+    out = {}
+    while type(t) is BatchedTensor:
+        out[t._level] = t._value.shape[0]
+        t = t._value
+    return out
+
+
+# Dispatch -------------------------------------------------------------------------------
+
+def dispatch(prim, args: tuple, params: dict, name, arrays) -> BatchedTensor:
+    """``prim`` on ``args``, some of them batched: by its batching rule, at the highest
+    level among them (called by ``Primitive.apply``)."""
+    level = max(a._level for a in (*args, params.get("cond")) if type(a) is BatchedTensor)
+    if arrays is not None:  # the dtypes ops.py promoted the inputs to
+        args = tuple(_promoted(a, x) for a, x in zip(args, arrays, strict=False))
+    rule = prim.batch or _loop
+    return _make(rule(prim, args, params, name, level), level)
+
+
+def _promoted(a, x):
+    if isinstance(a, Tensor):
+        if a._data.dtype != x.dtype:
+            return rules.cast.apply((a,), {"dtype": x.dtype, "src": a._data.dtype})
+        return a
+    return a
+
+
+def _size(args, level: int) -> int:
+    return next(a._value.shape[0] for a in args if _at(a, level))
+
+
+def _loop(prim, args, params, name, level):
+    """The fallback: ``prim`` once per example, the results stacked."""
+    outs = [prim.apply(tuple(a._value[b] if _at(a, level) else a for a in args), params, name)
+            for b in range(_size(args, level))]
+    return rules.stack.apply(tuple(outs), {"dim": 0})
+
+
+# Batching rules ---------------------------------------------------------------------------
+# Each takes (prim, args, params, name, level) and returns the whole batch (dim 0).
+
+def _padded(a: BatchedTensor, ndim: int) -> Tensor:
+    """The value of ``a``, its example axes padded to ``ndim`` by size-1 axes in front
+    (so that it broadcasts against unbatched tensors as an example would)."""
+    v = a._value
+    if a.ndim < ndim:
+        v = rules.unsqueeze.apply((v,), {"shape": (v.shape[0],) + (1,) * (ndim - a.ndim)
+                                         + tuple(a.shape)})
+    return v
+
+
+def _elementwise(prim, args, params, name, level):
+    cond = params.get("cond")  # (where's condition, not differentiated)
+    ndim = max([a.ndim for a in args if isinstance(a, Tensor)]
+               + [0 if cond is None else cond.ndim])
+    vals = tuple(_padded(a, ndim) if _at(a, level) else a for a in args)
+    if _at(cond, level):
+        cond = _padded(cond, ndim)
+        params = {**params, "cond": cond if type(cond) is BatchedTensor else cond._data}
+    return prim.apply(vals, params, name)
+
+
+def _dims_up(dim, ndim: int):
+    """A reduction's ``dim`` (None, an int or a tuple) for the batch: one up."""
+    if ndim == 0:  # (dim 0 of a number is the number itself)
+        return ()
+    if dim is None:
+        return tuple(range(1, ndim + 1))
+    if isinstance(dim, int):
+        return dim % ndim + 1
+    return tuple(d % ndim + 1 for d in dim)
+
+
+def _reduction(prim, args, params, name, level):
+    x = args[0]
+    return prim.apply((x._value,), {**params, "dim": _dims_up(params["dim"], x.ndim)}, name)
+
+
+def _prod(prim, args, params, name, level):
+    x, dim = args[0], params["dim"]
+    if dim is not None or x.ndim == 0:
+        return _reduction(prim, args, params, name, level)
+    v = x._value  # (prod's rules take one dim or None: the batch flattened first)
+    flat = rules.reshape.apply((v,), {"shape": (v.shape[0], x.numel())})
+    out = prim.apply((flat,), {"dim": 1, "keepdim": False}, name)
+    if params["keepdim"]:
+        out = rules.unsqueeze.apply((out,), {"shape": (v.shape[0],) + (1,) * x.ndim})
+    return out
+
+
+def _softmax(prim, args, params, name, level):
+    x = args[0]
+    return prim.apply((x._value,), {"dim": params["dim"] % max(x.ndim, 1) + 1}, name)
+
+
+def _shaped(prim, args, params, name, level):
+    """reshape, squeeze, unsqueeze, broadcast_to: the batch size in front of the shape."""
+    x, shape = args[0], tuple(params["shape"])
+    v = _padded(x, len(shape)) if prim is rules.broadcast_to else x._value
+    return prim.apply((v,), {**params, "shape": (v.shape[0], *shape)}, name)
+
+
+def _sum_to(prim, args, params, name, level):
+    x, shape = args[0], tuple(params["shape"])
+    v, lead = x._value, x.ndim - len(shape)
+    if lead:  # (the axes broadcasting added, before the batch's)
+        v = rules.sum_.apply((v,), {"dim": tuple(range(1, lead + 1)), "keepdim": False})
+    return prim.apply((v,), {"shape": (v.shape[0], *shape)}, name)
+
+
+def _transpose(prim, args, params, name, level):
+    x = args[0]
+    n = max(x.ndim, 1)
+    return prim.apply((x._value,), {"dim0": params["dim0"] % n + 1,
+                                    "dim1": params["dim1"] % n + 1}, name)
+
+
+def _permute(prim, args, params, name, level):
+    x = args[0]
+    return prim.apply((x._value,), {"dims": (0, *(d % x.ndim + 1 for d in params["dims"]))},
+                      name)
+
+
+def _apart(idx) -> bool:
+    """Whether NumPy moves the advanced indices' dims to the front (they are not
+    side by side): then a slice in front of the index would not stay in front."""
+    spots = [k for k, i in enumerate(idx) if not isinstance(i, slice) and i is not None
+             and i is not Ellipsis]
+    return bool(spots) and spots[-1] - spots[0] + 1 != len(spots)
+
+
+def _indexed(prim, args, params, name, level):
+    """getitem and scatter: a full slice in front of the index (and the batch size in
+    front of scatter's shape)."""
+    idx = params["idx"]
+    if params["advanced"] and _apart(idx):
+        return _loop(prim, args, params, name, level)
+    new = {**params, "idx": (slice(None), *idx)}
+    v = args[0]._value
+    if "shape" in params:
+        new["shape"] = (v.shape[0], *params["shape"])
+    return prim.apply((v,), new, name)
+
+
+def _joined(prim, args, params, name, level):
+    """cat and stack: unbatched inputs broadcast over the batch, dim one up."""
+    n = _size(args, level)
+    vals = tuple(take(a, level, n) for a in args)
+    return prim.apply(vals, {**params, "dim": params["dim"] + 1}, name)
+
+
+def _matmul(prim, args, params, name, level):
+    """Vectors become matrices; the batch is a broadcast dim of the product."""
+    x, y = args
+    xm = x if x.ndim > 1 else _unsqueezed(x, 0)
+    ym = y if y.ndim > 1 else _unsqueezed(y, 1)
+    ndim = max(xm.ndim, ym.ndim)
+    vals = [_padded(a, ndim) if _at(a, level) else a for a in (xm, ym)]
+    out = rules.matmul.apply(tuple(vals), name=name)
+    shape = out.shape
+    if y.ndim == 1:
+        shape = shape[:-1]
+    if x.ndim == 1:
+        shape = shape[:-2] + shape[-1:] if y.ndim > 1 else shape[:-1]
+    return rules.squeeze.apply((out,), {"shape": tuple(shape)}) if shape != out.shape else out
+
+
+def _unsqueezed(a, dim: int):
+    """``a`` (batched or not) with a size-1 axis at example dim ``dim``."""
+    shape = tuple(a.shape)
+    return rules.unsqueeze.apply((a,), {"shape": shape[:dim] + (1,) + shape[dim:]})
+
+
+# The table: the batching rule of each primitive (the others loop).
+_RULES = {
+    _elementwise: ("add sub mul div pow maximum minimum where neg exp expm1 log log1p log2 "
+                   "sqrt rsqrt reciprocal sin cos tan tanh sigmoid relu leaky_relu softplus "
+                   "abs sign floor ceil round clamp cast clone copy_backwards"),
+    _reduction: "sum mean amax amin norm logsumexp",
+    _prod: "prod",
+    _softmax: "softmax log_softmax",
+    _shaped: "reshape squeeze unsqueeze broadcast_to",
+    _sum_to: "sum_to",
+    _transpose: "transpose",
+    _permute: "permute",
+    _indexed: "getitem scatter",
+    _joined: "cat stack",
+    _matmul: "mm matmul",
+}
+for _rule, _names in _RULES.items():
+    for _name in _names.split():
+        rules.RULES[_name].batch = _rule
+BatchedTensor.dispatch = staticmethod(dispatch)
+BatchedTensor.compare = staticmethod(_compare)
+BatchedTensor.per_example = staticmethod(_per_example)
+rules.VMAP[1] = BatchedTensor

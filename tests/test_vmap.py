@@ -1,0 +1,322 @@
+"""func.vmap as a batching transform (issue 17), against torch.func.
+
+* values: each function below, mapped with ``vmap`` (in_dims None, ints, negative,
+  nested tuples; out_dims), gives torch.func's result on the same random float64
+  inputs: elementwise ops, broadcasting with unbatched operands, reductions with
+  dim/keepdim, matmul/mm/mv/dot, shape ops, indexing, cat/stack, softmax;
+* nested vmaps, and vmap around and inside grad, jacrev, jacfwd and hessian;
+* jacrev/jacfwd/hessian (now vmap over VJPs / JVPs): values, shapes, nesting;
+* printed text and errors: each expression prints what torch.func's prints, or
+  raises the same exception type with the same message;
+* speed: jacfwd(jacfwd(f)) with 256 inputs is one batched pass, not a loop.
+"""
+
+# ruff: noqa: E501  (PyTorch's messages are long)
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+import minigrad
+import minigrad.func as mf
+
+
+def _compare(mine, theirs, torch, path="result", rtol=1e-9, atol=1e-12):
+    if isinstance(theirs, torch.Tensor):
+        assert isinstance(mine, minigrad.Tensor), path
+        assert type(mine) is minigrad.Tensor, f"{path}: a BatchedTensor escaped vmap"
+        assert tuple(mine.shape) == tuple(theirs.shape), (path, mine.shape, theirs.shape)
+        assert str(mine.dtype) == str(theirs.dtype), path
+        np.testing.assert_allclose(mine.detach().numpy(), theirs.detach().numpy(),
+                                   rtol=rtol, atol=atol, err_msg=path)
+        return
+    assert type(mine) is type(theirs), path
+    assert len(mine) == len(theirs), path
+    for i, (m, t) in enumerate(zip(mine, theirs, strict=True)):
+        _compare(m, t, torch, f"{path}[{i}]", rtol, atol)
+
+
+# Values: (function of lib, in_dims, out_dims, shapes of the inputs) ---------------------
+
+CASES = {
+    # elementwise, and broadcasting against unbatched operands
+    "sin": (lambda t: t.sin, 0, 0, [(3, 4)]),
+    "unary chain": (lambda t: lambda x: (x.exp() + x.tanh() * x.sigmoid() - x.abs().sqrt()).relu(), 0, 0, [(3, 4)]),
+    "pow, div, clamp": (lambda t: lambda x, y: (x ** 2 / (y.abs() + 1)).clamp(-1, 1) + x.pow(3), 0, 0, [(3, 4), (3, 4)]),
+    "add unbatched row": (lambda t: lambda x, y: x + y, (0, None), 0, [(3, 4), (4,)]),
+    "mul unbatched matrix": (lambda t: lambda x, y: x * y, (0, None), 0, [(3, 4), (5, 4)]),
+    "batched scalar times unbatched matrix": (lambda t: lambda x, y: x * y - 1, (0, None), 0, [(3,), (2, 5)]),
+    "where and comparisons": (lambda t: lambda x, y: t.where(x > y, x, y * 2), 0, 0, [(3, 4), (3, 4)]),
+    "where with unbatched condition": (lambda t: lambda x, y: t.where(y > 0, x, 0.0), (0, None), 0, [(3, 4), (4,)]),
+    "maximum, minimum": (lambda t: lambda x, y: t.maximum(x, y) - t.minimum(x, 0.5 * y), (0, None), 0, [(3, 4), (4,)]),
+    "log, log1p, expm1": (lambda t: lambda x: x.abs().log() + x.abs().log1p() + x.expm1(), 0, 0, [(3, 2, 2)]),
+    # reductions
+    "sum": (lambda t: lambda x: x.sum(), 0, 0, [(3, 4, 5)]),
+    "sum dim keepdim": (lambda t: lambda x: x.sum(1, keepdim=True) + x.sum(-2), 0, 0, [(3, 4, 5)]),
+    "sum dims": (lambda t: lambda x: x.sum((0, 1)), 0, 0, [(3, 4, 5)]),
+    "mean, prod": (lambda t: lambda x: x.mean(0) * x.prod(0) + x.prod() + x.prod(1, keepdim=True), 0, 0, [(3, 2, 2)]),
+    "amax, amin, norm": (lambda t: lambda x: x.amax(0) - x.amin(1, keepdim=True) + x.norm(), 0, 0, [(3, 4, 5)]),
+    "max(dim), min(dim)": (lambda t: lambda x: (x.max(1).values + x.min(0)[0], x.max(-1, keepdim=True).indices), 0, 0, [(3, 4, 4)]),
+    "max, min of all": (lambda t: lambda x: x.max() - x.min(), 0, 0, [(3, 6)]),
+    "logsumexp, var, std": (lambda t: lambda x: t.logsumexp(x, 1) + x.var(0) + x.std(), 0, 0, [(3, 4, 4)]),
+    "softmax, log_softmax": (lambda t: lambda x: t.softmax(x, -1) + t.log_softmax(x, 0), 0, 0, [(3, 4, 5)]),
+    "scalar example": (lambda t: lambda x: x * x.sum() + x.sum(0), 0, 0, [(5,)]),
+    # matrix products
+    "mm": (lambda t: t.mm, 0, 0, [(3, 2, 4), (3, 4, 5)]),
+    "mm unbatched right": (lambda t: t.mm, (0, None), 0, [(3, 2, 4), (4, 5)]),
+    "mm unbatched left": (lambda t: t.mm, (None, 0), 0, [(2, 4), (3, 4, 5)]),
+    "mv": (lambda t: t.mv, (0, None), 0, [(3, 2, 4), (4,)]),
+    "mv batched vector": (lambda t: t.mv, (None, 0), 0, [(2, 4), (3, 4)]),
+    "dot": (lambda t: t.dot, 0, 0, [(3, 4), (3, 4)]),
+    "dot unbatched": (lambda t: t.dot, (0, None), 0, [(3, 4), (4,)]),
+    "matmul vector @ matrix": (lambda t: t.matmul, (0, None), 0, [(3, 4), (4, 5)]),
+    "matmul batch of matrices": (lambda t: t.matmul, (0, None), 0, [(3, 2, 4), (6, 4, 5)]),
+    "matmul both batched 3-d": (lambda t: lambda x, y: x @ y, 0, 0, [(3, 2, 2, 4), (3, 4, 5)]),
+    "outer": (lambda t: t.outer, (0, None), 0, [(3, 4), (2,)]),
+    # shapes
+    "reshape, view": (lambda t: lambda x: x.reshape(2, 6).view(-1) + x.flatten(), 0, 0, [(3, 3, 4)]),
+    "transpose, t, mT": (lambda t: lambda x: x.transpose(0, 1).t() + x.mT.mT, 0, 0, [(3, 4, 5)]),
+    "permute": (lambda t: lambda x: x.permute(2, 0, 1), 0, 0, [(3, 4, 5, 2)]),
+    "squeeze, unsqueeze": (lambda t: lambda x: x.unsqueeze(0).unsqueeze(-1).squeeze(), 0, 0, [(3, 4, 1)]),
+    "expand, broadcast_to": (lambda t: lambda x: x.expand(2, 4) + t.broadcast_to(x, (3, 2, 4)), 0, 0, [(3, 4)]),
+    "indexing": (lambda t: lambda x: x[1] + x[:, 2] + x[..., -1:].sum() + x[0, 1:3].sum(), 0, 0, [(3, 4, 4)]),
+    "fancy indexing": (lambda t: lambda x: x[[0, 2, 2]] * 2 + x[:, [1, 0, 1]].sum(0), 0, 0, [(3, 3, 3)]),
+    "boolean mask of constants": (lambda t: lambda x: x[t.tensor([True, False, True])], 0, 0, [(3, 3)]),
+    "cat, stack": (lambda t: lambda x, y: t.cat([x, y], 0).sum() + t.stack([x, y], 1), (0, None), 0, [(3, 4), (4,)]),
+    "cat along dim 1": (lambda t: lambda x, y: t.cat([x, y], 1), 0, 0, [(3, 2, 2), (3, 2, 3)]),
+    # in_dims / out_dims
+    "in_dims=1": (lambda t: lambda x: x * 2, 1, 0, [(4, 3)]),
+    "in_dims=-1": (lambda t: lambda x: x.sum(0), -1, 0, [(4, 5, 3)]),
+    "in_dims (1, None)": (lambda t: lambda x, y: x @ y, (1, None), 0, [(2, 3, 4), (4,)]),
+    "nested in_dims": (lambda t: lambda x, yz: x + yz[0] * yz[1], (0, (None, 1)), 0, [(3, 2), [(2,), (2, 3)]]),
+    "out_dims=1": (lambda t: lambda x: x.exp(), 0, 1, [(3, 4, 5)]),
+    "out_dims=-1": (lambda t: lambda x: x.exp(), 0, -1, [(3, 4, 5)]),
+    "out_dims tuple, several outputs": (lambda t: lambda x: (x.sin(), x.sum()), 0, (1, 0), [(3, 4)]),
+    "out_dims None for an unbatched output": (lambda t: lambda x, y: (x * 2, y * 3), (0, None), (0, None), [(3, 4), (2,)]),
+    "an output that ignores the batch": (lambda t: lambda x, y: y * 1, (0, None), 0, [(3, 4), (2,)]),
+    "list output": (lambda t: lambda x: [x, x.cos()], 0, 0, [(3, 2)]),
+}
+
+
+def _inputs(lib, shapes, rng):
+    out = []
+    for s in shapes:
+        if isinstance(s, list):
+            out.append(tuple(_inputs(lib, s, rng)))
+        else:
+            out.append(lib.tensor(rng.standard_normal(s)))
+    return out
+
+
+def _run(lib, F, case, seed=0):
+    make, in_dims, out_dims, shapes = CASES[case]
+    args = _inputs(lib, shapes, np.random.default_rng(seed))
+    return F.vmap(make(lib), in_dims=in_dims, out_dims=out_dims)(*args)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_vmap_matches_torch_func(torch, case):
+    import torch.func
+
+    _compare(_run(minigrad, mf, case), _run(torch, torch.func, case), torch)
+
+
+# Nesting, and vmap with the other transforms --------------------------------------------
+
+NESTED = {
+    "vmap of vmap": lambda F, t, a, b, c: F.vmap(F.vmap(lambda x: x.sin() * x.sum()))(a),
+    "vmap of vmap, different in_dims": lambda F, t, a, b, c: F.vmap(F.vmap(t.mul, in_dims=(0, None)), in_dims=(None, 0))(a, b),
+    "vmap of vmap of dot": lambda F, t, a, b, c: F.vmap(F.vmap(t.dot, in_dims=(None, 0)), in_dims=(0, None))(a, b),
+    "vmap of vmap of mv": lambda F, t, a, b, c: F.vmap(lambda x: F.vmap(lambda y: b @ (x * y))(a))(a),
+    "vmap of vmap capturing an outer example": lambda F, t, a, b, c: F.vmap(lambda x: F.vmap(lambda y: (x * y).sum() + x)(b))(a),
+    "vmap of grad (per-example gradients)": lambda F, t, a, b, c: F.vmap(F.grad(lambda w, x: ((w * x).sum() - 1) ** 2), in_dims=(None, 0))(c, a),
+    "vmap of grad, argnums": lambda F, t, a, b, c: F.vmap(F.grad(lambda w, x: (w @ x).tanh().sum(), argnums=(0, 1)), in_dims=(None, 0))(b, a),
+    "vmap of jacrev": lambda F, t, a, b, c: F.vmap(F.jacrev(lambda x: (b @ x).sin()))(a),
+    "vmap of jacfwd": lambda F, t, a, b, c: F.vmap(F.jacfwd(lambda x: (b @ x).sin()))(a),
+    "vmap of hessian": lambda F, t, a, b, c: F.vmap(F.hessian(lambda x: (x.exp() * c).sum()))(a),
+    "vmap of vjp": lambda F, t, a, b, c: F.vmap(lambda x, v: F.vjp(t.sin, x)[1](v)[0])(a, a.cos()),
+    "vmap of jvp": lambda F, t, a, b, c: F.vmap(lambda x, v: F.jvp(t.tanh, (x,), (v,)))(a, a * 2),
+    "grad of vmap": lambda F, t, a, b, c: F.grad(lambda w: F.vmap(lambda x: (w * x).sum().sin())(a).sum())(c),
+    "jacrev of vmap": lambda F, t, a, b, c: F.jacrev(lambda w: F.vmap(lambda x: (w * x).exp())(a))(c),
+    "jacfwd of vmap": lambda F, t, a, b, c: F.jacfwd(lambda w: F.vmap(lambda x: (w * x).exp())(a))(c),
+}
+
+
+@pytest.mark.parametrize("case", list(NESTED))
+def test_nested_transforms_match_torch_func(torch, case):
+    import torch.func
+
+    def run(lib, F):
+        rng = np.random.default_rng(1)
+        a, b, c = (lib.tensor(rng.standard_normal(s)) for s in [(3, 4), (5, 4), (4,)])
+        return NESTED[case](F, lib, a, b, c)
+
+    _compare(run(minigrad, mf), run(torch, torch.func), torch)
+
+
+JACOBIANS = {
+    "jacrev": lambda F, f, x, y: F.jacrev(f)(x, y),
+    "jacrev argnums": lambda F, f, x, y: F.jacrev(f, argnums=(0, 1))(x, y),
+    "jacrev chunked": lambda F, f, x, y: F.jacrev(f, chunk_size=2)(x, y),
+    "jacfwd": lambda F, f, x, y: F.jacfwd(f)(x, y),
+    "jacfwd argnums": lambda F, f, x, y: F.jacfwd(f, argnums=(0, 1))(x, y),
+    "jacfwd(jacfwd)": lambda F, f, x, y: F.jacfwd(F.jacfwd(f))(x, y),
+    "jacrev(jacrev)": lambda F, f, x, y: F.jacrev(F.jacrev(f))(x, y),
+    "jacfwd(jacrev)": lambda F, f, x, y: F.jacfwd(F.jacrev(f, argnums=1), argnums=1)(x, y),
+    "jacrev(jacfwd)": lambda F, f, x, y: F.jacrev(F.jacfwd(f))(x, y),
+    "hessian": lambda F, f, x, y: F.hessian(lambda x, y: f(x, y).sum())(x, y),
+    "hessian argnums": lambda F, f, x, y: F.hessian(lambda x, y: f(x, y).sum(), argnums=(0, 1))(x, y),
+    "hessian of a vector function": lambda F, f, x, y: F.hessian(f)(x, y),
+    "third derivative": lambda F, f, x, y: F.jacfwd(F.jacrev(F.jacrev(f)))(x, y),
+    "two outputs, has_aux": lambda F, f, x, y: F.jacrev(lambda x, y: ((f(x, y), x.sum()), y * 2), has_aux=True)(x, y),
+    "jacfwd has_aux": lambda F, f, x, y: F.jacfwd(lambda x, y: (f(x, y), y * 2), has_aux=True)(x, y),
+}
+
+
+@pytest.mark.parametrize("case", list(JACOBIANS))
+def test_jacobians_match_torch_func(torch, case):
+    import torch.func
+
+    def run(lib, F):
+        rng = np.random.default_rng(2)
+        W = lib.tensor(rng.standard_normal((3, 4)))
+        x, y = lib.tensor(rng.standard_normal(4)), lib.tensor(rng.standard_normal(3))
+        f = lambda x, y: (W @ x + y).tanh() * (x * x).sum()
+        return JACOBIANS[case](F, f, x, y)
+
+    _compare(run(minigrad, mf), run(torch, torch.func), torch)
+
+
+def test_float32_tutorial_hessian_matches_torch(torch):
+    """The "Jacobians, Hessians, hvp, vhp" tutorial's cell, smaller: hessian,
+    jacfwd(jacfwd) and jacrev(jacrev) of predict agree with torch (float32)."""
+    import torch.func
+
+    def run(lib, F):
+        rng = np.random.default_rng(3)
+        W = lib.tensor(rng.standard_normal((8, 16), dtype=np.float32))
+        b = lib.tensor(rng.standard_normal(8, dtype=np.float32))
+        x = lib.tensor(rng.standard_normal(16, dtype=np.float32))
+        predict = lambda weight, bias, x: (weight @ x + bias).tanh()
+        return (F.hessian(predict, argnums=2)(W, b, x),
+                F.jacfwd(F.jacfwd(predict, argnums=2), argnums=2)(W, b, x),
+                F.jacrev(F.jacrev(predict, argnums=2), argnums=2)(W, b, x))
+
+    _compare(run(minigrad, mf), run(torch, torch.func), torch, rtol=1e-5, atol=1e-6)
+
+
+def test_autograd_functional_jacobian_vectorized_matches_torch(torch):
+    def run(lib):
+        rng = np.random.default_rng(4)
+        W = lib.tensor(rng.standard_normal((3, 4)))
+        x, y = lib.tensor(rng.standard_normal(4)), lib.tensor(rng.standard_normal(3))
+        f = lambda x, y: ((W @ x + y).tanh(), x.exp())
+        F = lib.autograd.functional
+        return (F.jacobian(f, (x, y), vectorize=True),
+                F.jacobian(f, (x, y), vectorize=True, strategy="forward-mode"),
+                F.jacobian(lambda x: (W @ x).sin(), x, vectorize=True, create_graph=True))
+
+    _compare(run(minigrad), run(torch), torch)
+
+
+# Printed text and errors -------------------------------------------------------------
+
+EXPRESSIONS = [
+    "vmap(torch.sin)(x)",
+    "vmap(lambda a: a.sum(), out_dims=0)(x)",
+    "vmap(torch.mul, in_dims=(0, None))(x, torch.tensor([10., 100., 1000.]))",
+    "vmap(lambda a: (a, a * 2))(x)",
+    "vmap(lambda a: {'k': a.exp()})(x)",
+    "vmap(lambda a: torch.tensor(3.) * a, out_dims=1)(x)",
+    "vmap(torch.sin)(torch.tensor([1., 2.], requires_grad=True))",
+    "vmap(grad(lambda w: (w * w).sum()))(x)",
+    "jacrev(lambda v: v * v)(torch.tensor([1., 2.]))",
+    "jacfwd(lambda v: v.sin())(torch.tensor([0., 1.]))",
+    "hessian(lambda v: (v ** 3).sum())(torch.tensor([1., 2.]))",
+    # errors
+    "vmap(torch.add)(x, torch.ones(3, 3))",
+    "vmap(torch.sin, in_dims=2)(x)",
+    "vmap(torch.sin, in_dims=-3)(x)",
+    "vmap(torch.add, in_dims=(0,))(x, x)",
+    "vmap(torch.sin, in_dims=(0, 1))(x)",
+    "vmap(torch.sin, in_dims='a')(x)",
+    "vmap(torch.sin, in_dims=None)(x)",
+    "vmap(torch.add, in_dims=(None, None))(x, x)",
+    "vmap(torch.sin)(torch.tensor(1.))",
+    "vmap(torch.sin)(1.0)",
+    "vmap(torch.sin, out_dims=2)(x)",
+    "vmap(torch.sin, out_dims=(0, 1))(x)",
+    "vmap(lambda a: 1.0)(x)",
+    "vmap(lambda a: (a, 1))(x)",
+    "vmap(lambda a: a.sum(), out_dims=None)(x)",
+    "vmap(lambda a: x.sum(), out_dims=None)(x)",
+    "vmap(torch.sin)()",
+    "vmap(lambda a: torch.rand(3))(x)",
+    "vmap(lambda a: a + torch.randn(2))(x)",
+    "vmap(torch.sin, randomness='x')(x)",
+    "vmap(lambda a: a.item())(x)",
+    "vmap(lambda a: float(a.sum()))(x)",
+    "jacrev(lambda x: x, chunk_size=0)",
+]
+
+
+def _evaluate(lib, F, expression):
+    x = lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    ns = {"torch": lib, "x": x, **{n: getattr(F, n) for n in
+                                   ["vmap", "grad", "jacrev", "jacfwd", "hessian"]}}
+    try:
+        return repr(eval(expression, ns))
+    except Exception as e:  # noqa: BLE001 (compared with PyTorch's)
+        return f"{type(e).__name__}: {e}"
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_prints_and_raises_what_torch_func_does(torch, expression):
+    import torch.func
+
+    assert _evaluate(minigrad, mf, expression) == _evaluate(torch, torch.func, expression)
+
+
+def test_torch_vmap_is_func_vmap():
+    assert minigrad.vmap is mf.vmap
+
+
+def test_randomness_same_shares_one_sample():
+    minigrad.manual_seed(0)
+    out = mf.vmap(lambda a: a * 0 + minigrad.rand(2), randomness="same")(minigrad.ones(3, 2))
+    assert (out[0] == out[1]).all() and (out[1] == out[2]).all()
+
+
+def test_primitive_without_a_rule_falls_back_to_a_loop(torch):
+    """nll_loss has no batching rule: it runs per example, with torch's values."""
+    import torch.func
+
+    def run(lib, F):
+        rng = np.random.default_rng(5)
+        logits = lib.tensor(rng.standard_normal((3, 4, 5)))
+        target = lib.tensor(np.array([[0, 1, 2, 3], [4, 3, 2, 1], [0, 0, 1, 1]]))
+        loss = lambda z, t: lib.nn.functional.cross_entropy(z, t)
+        return F.vmap(loss)(logits, target), F.vmap(F.grad(loss))(logits, target)
+
+    _compare(run(minigrad, mf), run(torch, torch.func), torch)
+
+
+# Speed ------------------------------------------------------------------------------
+
+def test_nested_jacobians_are_batched_not_looped():
+    """jacfwd(jacfwd(f)) of tanh(W x + b), 32 outputs, 256 inputs: issue 17 measured 20 s
+    for the loop; batched it is a few dozen ops on whole arrays."""
+    rng = np.random.default_rng(0)
+    W = minigrad.tensor(rng.standard_normal((32, 256)).astype(np.float32))
+    b = minigrad.tensor(rng.standard_normal(32).astype(np.float32))
+    x = minigrad.tensor(rng.standard_normal(256).astype(np.float32))
+    f = lambda x: (W @ x + b).tanh()
+    start = time.perf_counter()
+    H = mf.jacfwd(mf.jacfwd(f))(x)
+    assert tuple(H.shape) == (32, 256, 256)
+    assert time.perf_counter() - start < 2.0
+    y = (W @ x + b).tanh().numpy()
+    expected = np.einsum("o,oi,oj->oij", -2 * y * (1 - y * y), W.numpy(), W.numpy())
+    np.testing.assert_allclose(H.numpy(), expected, rtol=1e-4, atol=1e-5)
