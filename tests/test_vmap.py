@@ -7,7 +7,8 @@
 * nested vmaps, and vmap around and inside grad, jacrev, jacfwd and hessian;
 * jacrev/jacfwd/hessian (now vmap over VJPs / JVPs): values, shapes, nesting;
 * printed text and errors: each expression prints what torch.func's prints, or
-  raises the same exception type with the same message;
+  raises the same exception type with the same message; so does
+  autograd.functional.jacobian(vectorize=True), now a vmap over backward passes;
 * speed: jacfwd(jacfwd(f)) with 256 inputs is one batched pass, not a loop.
 """
 
@@ -277,6 +278,27 @@ def test_prints_and_raises_what_torch_func_does(torch, expression):
     import torch.func
 
     assert _evaluate(minigrad, mf, expression) == _evaluate(torch, torch.func, expression)
+
+
+VECTORIZED = [
+    "F.jacobian(lambda v: v ** 2, x, vectorize=True)",
+    "F.jacobian(lambda v, w: (v ** 2 * w, v.sum()), (x, x), vectorize=True)",
+    "F.jacobian(lambda v: v ** 3, x.requires_grad_(), vectorize=True, create_graph=True)",
+    "F.hessian(lambda v: (v ** 3).sum(), x, vectorize=True)",
+    "F.jacobian(lambda v: v.exp(), x, vectorize=True, strict=True)",
+]
+
+
+@pytest.mark.parametrize("expression", VECTORIZED)
+def test_vectorized_jacobian_prints_what_torch_prints(torch, expression):
+    def run(lib):
+        ns = {"F": lib.autograd.functional, "x": lib.tensor([1.0, 2.0])}
+        try:
+            return repr(eval(expression, ns))
+        except Exception as e:  # noqa: BLE001 (compared with PyTorch's)
+            return f"{type(e).__name__}: {e}"
+
+    assert run(minigrad) == run(torch)
 
 
 def test_torch_vmap_is_func_vmap():

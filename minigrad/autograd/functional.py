@@ -16,8 +16,8 @@ shapes them: a single Tensor for a single input/output, tuples otherwise, and
 * ``hessian``: the jacobian of the jacobian; ``hvp``/``vhp``: ``H v`` and
   ``v^T H`` (equal, since ``H`` is symmetric), each with two backward passes.
 
-``vectorize=True`` is accepted: PyTorch batches with ``vmap``; minigrad has
-no vmap and loops, which gives the same numbers.
+``vectorize=True``: as PyTorch, a reverse-mode jacobian maps one backward pass
+over the rows of the identity with ``func.vmap`` (a batched pass, not a loop).
 """
 
 from __future__ import annotations
@@ -282,6 +282,9 @@ def jacobian(func: Callable, inputs: Tensors, create_graph: bool = False, strict
         # One graph; one backward pass per output element, seeded with a basis vector.
         jac = []
         for i, out in enumerate(outputs):
+            if vectorize:  # (as PyTorch: the backward pass mapped over the rows, by vmap)
+                jac.append(_jacobian_rows(out, inputs, create_graph))
+                continue
             rows: list[list] = [[] for _ in inputs]
             for k in range(out.nelement()):
                 e = Tensor._make(_basis(out._data.shape, out._data.dtype, k))
@@ -304,6 +307,20 @@ def jacobian(func: Callable, inputs: Tensors, create_graph: bool = False, strict
                              for r, inp in zip(rows, inputs, strict=False)))
         jac = _grad_postprocess(tuple(jac), create_graph)
         return _tuple_postprocess(jac, (is_outputs_tuple, is_inputs_tuple))
+
+
+def _jacobian_rows(out: Tensor, inputs: tuple, create_graph: bool) -> tuple:
+    """The Jacobian of ``out`` w.r.t. each input: ``func.vmap`` of one backward pass
+    over the rows of the identity (zeros for an input ``out`` does not depend on)."""
+    from .. import func
+
+    n = out.nelement()
+    if n == 0:
+        return tuple(Tensor._make(np.zeros(out.shape + x.shape, x._data.dtype)) for x in inputs)
+    eye = Tensor._make(np.eye(n, dtype=out._data.dtype).reshape((n, *out.shape)))
+    rows = func._vmap(lambda e: tuple(func._grads([out], list(inputs), [e], True, create_graph)),
+                      0, 0, "error", None, user=False)(eye)
+    return tuple(r.reshape(out.shape + x.shape) for r, x in zip(rows, inputs, strict=True))
 
 
 def _stack_rows(rows: list, shape: tuple, dtype) -> Tensor:
