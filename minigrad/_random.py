@@ -744,3 +744,74 @@ def randperm(
             perm[i] = perm[j]
             perm[j] = i
     return np.array(perm, dtype=dtype)
+
+
+# --------------------------------------------------------------------------
+# Bernoulli, exponential and multinomial draws
+# --------------------------------------------------------------------------
+
+
+def bernoulli(p: np.ndarray, generator: Generator | None = None) -> np.ndarray:
+    """True where a uniform is below ``p``: one uniform per element, in order, of
+    ``p``'s precision (float64 from ``random64()``, else float32 from ``random()``),
+    as ``torch.bernoulli(p)``."""
+    p = np.asarray(p)
+    if p.size and not ((p >= 0) & (p <= 1)).all():
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  "
+                           "(Could this error message be improved?  If so, please report "
+                           "an enhancement request to PyTorch.)")
+    u = _generator(generator)._uniform(p.size, _F64 if p.dtype == _F64 else _F32)
+    return u.reshape(p.shape) < p
+
+
+def bernoulli_scalar(p: float, shape: ShapeLike, generator: Generator | None = None) -> np.ndarray:
+    """``empty(shape).bernoulli_(p)`` for a number ``p``: float64 uniforms below ``p``
+    (what dropout draws)."""
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    shape, n = _shape_and_size(shape)
+    return (_generator(generator)._uniform(n, _F64) < p).reshape(shape)
+
+
+def exponential(lambd: float, shape: ShapeLike, dtype: np.dtype | type = np.float32,
+                generator: Generator | None = None) -> np.ndarray:
+    """``empty(shape).exponential_(lambd)``: ``-1 / lambd * log1p(-u)`` of float64
+    uniforms (bit-identical in float32; torch's float64 kernel rounds differently)."""
+    shape, n = _shape_and_size(shape)
+    u = _generator(generator)._uniform(n, _F64)
+    return (-1.0 / lambd * np.log1p(-u)).astype(dtype).reshape(shape)
+
+
+def multinomial(p: np.ndarray, num_samples: int, replacement: bool = False,
+                generator: Generator | None = None) -> np.ndarray:
+    """Indices drawn from the rows of ``p`` (weights), as ``torch.multinomial``.
+
+    Without replacement (or for one sample): the ``num_samples`` largest of
+    ``p / q``, ``q`` exponential draws (the Gumbel-max trick, as ATen).  With
+    replacement: a float64 uniform per sample, looked up in the row's normalized
+    cumulative sums (in ``p``'s dtype, added in order)."""
+    p = np.asarray(p)
+    if p.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    rows = p.reshape(-1, p.shape[-1])
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    if not np.isfinite(rows).all() or (rows < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if not (rows.sum(axis=1) > 0).all():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    gen = _generator(generator)
+    if not replacement or num_samples == 1:
+        scores = rows / exponential(1.0, rows.shape, rows.dtype, gen)
+        out = np.argsort(-scores, axis=1, kind="stable")[:, :num_samples]
+    else:
+        out = np.empty((len(rows), num_samples), dtype=np.int64)
+        for i, row in enumerate(rows):
+            cum = np.cumsum(row)  # (in order, in the row's dtype)
+            cum /= cum[-1]
+            cum[-1] = 1
+            out[i] = np.searchsorted(cum, gen._uniform(num_samples, _F64), side="left")
+    return out.astype(np.int64).reshape(p.shape[:-1] + (num_samples,))

@@ -271,6 +271,64 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     return _leaf(np.asarray(out, dtype=dt), requires_grad)
 
 
+def get_rng_state() -> Tensor:
+    """The default generator's state, as the 5056 bytes of ``torch.get_rng_state()``."""
+    return Tensor._make(_random.get_rng_state())
+
+
+def set_rng_state(new_state: Tensor) -> None:
+    if not isinstance(new_state, Tensor):
+        raise TypeError(f"expected a torch.ByteTensor, but got {type(new_state).__name__}")
+    _random.set_rng_state(new_state._data)
+
+
+def bernoulli(input, p=None, *, generator=None) -> Tensor:  # noqa: A002
+    """1 with probability ``input`` (each element), else 0; or with probability ``p``."""
+    if p is None:
+        drawn = _random.bernoulli(input._data, generator)
+    else:
+        drawn = _random.bernoulli_scalar(float(p), input.shape, generator)
+    return Tensor._make(drawn.astype(input._data.dtype))
+
+
+def multinomial(input, num_samples: int, replacement: bool = False, *,  # noqa: A002
+                generator=None) -> Tensor:
+    """Indices drawn from the weights in each row of ``input``."""
+    return Tensor._make(_random.multinomial(input._data, num_samples, replacement, generator))
+
+
+def _fill_randomly(tensor: Tensor, values: np.ndarray) -> Tensor:
+    from .ops import fill_
+
+    return fill_(tensor, Tensor._make(values.astype(tensor._data.dtype, copy=False)))
+
+
+def uniform_(self, from_: float = 0.0, to: float = 1.0, *, generator=None) -> Tensor:
+    return _fill_randomly(self, _random.uniform(from_, to, self.shape, self._data.dtype,
+                                                generator))
+
+
+def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
+    return _fill_randomly(self, _random.normal(mean, std, self.shape, self._data.dtype,
+                                               generator))
+
+
+def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
+    drawn = (_random.bernoulli(p._data, generator) if isinstance(p, Tensor)
+             else _random.bernoulli_scalar(float(p), self.shape, generator))
+    return _fill_randomly(self, np.broadcast_to(drawn, self.shape))
+
+
+def exponential_(self, lambd: float = 1.0, *, generator=None) -> Tensor:
+    return _fill_randomly(self, _random.exponential(lambd, self.shape, self._data.dtype,
+                                                    generator))
+
+
+Tensor.uniform_, Tensor.normal_, Tensor.bernoulli_ = uniform_, normal_, bernoulli_
+Tensor.exponential_ = exponential_
+Tensor.bernoulli, Tensor.multinomial = bernoulli, multinomial
+
+
 def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     return _leaf(_random.randperm(n, generator).astype(_default(dtype, _dtype.int64)),
                  requires_grad)

@@ -458,3 +458,70 @@ GRAPH_API = {
 @pytest.mark.parametrize("program", GRAPH_API.values(), ids=GRAPH_API.keys())
 def test_graph_hooks_and_saved_values_are_pytorchs(program):
     same(program)
+
+
+# Random streams: bit-identical to PyTorch's CPU generator ---------------------------------
+
+def _grad_of_dropout(T):
+    x = T.ones(20, requires_grad=True)
+    T.nn.functional.dropout(x, 0.4).sum().backward()
+    return x.grad
+
+
+def _rng_state_round_trip(T):
+    state = T.get_rng_state()
+    first = T.rand(3)
+    T.set_rng_state(state)
+    return first, T.rand(3), state.shape, state.dtype, state[:8]
+
+
+def _dropout_module(T):
+    d = T.nn.Dropout(0.25)
+    train = d(T.ones(8))
+    d.eval()
+    return T.nn.Dropout(), T.nn.Dropout(0.2, inplace=True), train, d(T.ones(3))
+
+
+RANDOM = {
+    "bernoulli(probabilities)": lambda T: T.bernoulli(T.rand(40)),
+    "bernoulli(float64 probabilities)": lambda T: T.bernoulli(T.rand(40, dtype=T.float64)),
+    "bernoulli(x, p)": lambda T: T.bernoulli(T.ones(40), 0.3),
+    "bernoulli_(p)": lambda T: T.empty(30).bernoulli_(0.7),
+    "bernoulli_(probabilities)": lambda T: T.empty(30).bernoulli_(T.rand(30)),
+    "Tensor.bernoulli()": lambda T: T.rand(9).bernoulli(),
+    "bernoulli of 1.5": lambda T: T.bernoulli(T.tensor([1.5])),
+    "bernoulli_(1.5)": lambda T: T.empty(3).bernoulli_(1.5),
+    "F.dropout": lambda T: T.nn.functional.dropout(T.ones(20, requires_grad=True), 0.3),
+    "F.dropout: gradient": _grad_of_dropout,
+    "F.dropout(p=1)": lambda T: T.nn.functional.dropout(T.ones(4, requires_grad=True), 1.0),
+    "F.dropout(training=False) is its input": lambda T: (
+        lambda x: T.nn.functional.dropout(x, 0.3, training=False) is x)(T.ones(3)),
+    "F.dropout(p=1.5)": lambda T: T.nn.functional.dropout(T.ones(3), 1.5),
+    "nn.Dropout": _dropout_module,
+    "multinomial with replacement": lambda T: T.multinomial(
+        T.tensor([[0.1, 0.2, 0.7], [0.5, 0.5, 0.0]]), 10, replacement=True),
+    "multinomial without replacement": lambda T: T.multinomial(T.tensor([0.1, 0.2, 0.3, 0.4]),
+                                                               3),
+    "multinomial, one sample of each row": lambda T: T.multinomial(T.rand(5, 7), 1),
+    "multinomial of rows": lambda T: T.multinomial(T.rand(5, 7), 4),
+    "multinomial of weights": lambda T: T.multinomial(T.tensor([1.0, 5.0, 3.0]), 2),
+    "Tensor.multinomial": lambda T: T.rand(6).multinomial(2),
+    "multinomial: too many samples": lambda T: T.multinomial(T.tensor([0.5, 0.5]), 3),
+    "multinomial: a negative weight": lambda T: T.multinomial(T.tensor([-1.0, 1.0]), 1),
+    "multinomial: all zero": lambda T: T.multinomial(T.tensor([0.0, 0.0]), 1, True),
+    "uniform_": lambda T: (T.empty(5).uniform_(), T.empty(20).uniform_(-2, 3)),
+    "normal_": lambda T: (T.empty(5).normal_(), T.empty(20).normal_(1, 0.5)),
+    "exponential_ (float32)": lambda T: T.empty(20).exponential_(2.0),
+    "uniform_ on a leaf that requires grad": lambda T: T.empty(5, requires_grad=True).uniform_(),
+    "nn.init.kaiming_normal_": lambda T: T.nn.init.kaiming_normal_(
+        T.empty(3, 5), mode="fan_out", nonlinearity="relu"),
+    "nn.init.kaiming_normal_ (fan_in)": lambda T: T.nn.init.kaiming_normal_(T.empty(30, 50)),
+    "get_rng_state / set_rng_state": _rng_state_round_trip,
+    "get_rng_state after randn": lambda T: (T.randn(3), T.get_rng_state()[-40:]),
+    "set_rng_state(5)": lambda T: T.set_rng_state(5),
+}
+
+
+@pytest.mark.parametrize("program", RANDOM.values(), ids=RANDOM.keys())
+def test_random_streams_are_pytorchs(program):
+    same(program)

@@ -12,6 +12,7 @@ from .modules import (
     BCEWithLogitsLoss,
     CrossEntropyLoss,
     DataParallel,
+    Dropout,
     Flatten,
     Identity,
     LeakyReLU,
@@ -31,7 +32,8 @@ from .modules import (
 from .parameter import Parameter
 
 __all__ = [
-    "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "DataParallel", "Flatten", "Identity",
+    "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "DataParallel", "Dropout",
+    "Flatten", "Identity",
     "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleList", "NLLLoss",
     "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Softplus", "Tanh", "functional",
     "init",

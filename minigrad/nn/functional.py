@@ -17,10 +17,29 @@ import warnings
 
 import numpy as np
 
-from .. import ops, rules
+from .. import _random, ops, rules
 from ..tensor import Tensor
 
 # Activations ---------------------------------------------------------------------------
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
+            inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``
+    (while training); the mask drawn from PyTorch's stream, as its CPU kernel."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    dt = input._data.dtype
+    if p == 1:
+        noise = np.zeros((), dtype=dt)
+    else:
+        noise = _random.bernoulli_scalar(1 - p, input.shape).astype(dt)
+        noise /= dt.type(1 - p)
+    if inplace:
+        return input.mul_(Tensor._make(noise))
+    return input * Tensor._make(noise)
+
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002

@@ -430,6 +430,20 @@ class ReLU(Module):
         return "inplace=True" if self.inplace else ""
 
 
+class Dropout(Module):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        if p < 0 or p > 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p, self.inplace = p, inplace
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return F.dropout(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
 class Tanh(Module):
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return F.tanh(input)
