@@ -370,8 +370,20 @@ def _joined(prim, args, params, name, level):
 
 
 def _matmul(prim, args, params, name, level):
-    """Vectors become matrices; the batch is a broadcast dim of the product."""
+    """Vectors become matrices; the batch is a broadcast dim of the product.  Against
+    an unbatched matrix, the batch is folded into the rows of one product instead
+    (one large GEMM, not one small product per example)."""
     x, y = args
+    if not _at(y, level) and y.ndim == 2:  # (B, ..., k) @ (k, p): as (B * ..., k) @ (k, p)
+        v = x._value
+        flat = rules.reshape.apply((v,), {"shape": (math.prod(v.shape[:-1]), v.shape[-1])})
+        out = rules.matmul.apply((flat, y), name=name)
+        return rules.reshape.apply((out,), {"shape": (*v.shape[:-1], y.shape[1])})
+    if not _at(x, level) and x.ndim == 2:  # x @ y = (y^T x^T)^T, the batch folded as above
+        yt = y if y.ndim == 1 else rules.transpose.apply((y,), {"dim0": -2, "dim1": -1})
+        xt = rules.transpose.apply((x,), {"dim0": 0, "dim1": 1})
+        out = _matmul(prim, (yt, xt), params, name, level)
+        return out if y.ndim == 1 else rules.transpose.apply((out,), {"dim0": -2, "dim1": -1})
     xm = x if x.ndim > 1 else _unsqueezed(x, 0)
     ym = y if y.ndim > 1 else _unsqueezed(y, 1)
     ndim = max(xm.ndim, ym.ndim)
