@@ -114,7 +114,7 @@ FloatTensor = DoubleTensor = LongTensor = BoolTensor = None  # set below
 __version__ = "0.1.0"
 
 # After the ops are bound to Tensor (a statement apart, so isort keeps them here).
-from . import accelerator, counting, cuda, func, nn, optim, viz
+from . import accelerator, counting, cuda, func, nn, optim, utils, viz
 from .counting import count_ops
 from .func import vmap
 

@@ -525,3 +525,46 @@ RANDOM = {
 @pytest.mark.parametrize("program", RANDOM.values(), ids=RANDOM.keys())
 def test_random_streams_are_pytorchs(program):
     same(program)
+
+
+# torch.utils.benchmark ------------------------------------------------------------------
+
+MEASURED = [  # (Timer's arguments, the blocks' times, runs per block)
+    (dict(stmt="x * 2", setup="pass"), [2.2e-4], 100),
+    (dict(stmt="x * 2", setup="pass"), [1.9e-2, 2.0e-2, 2.1e-2], 10000),
+    (dict(stmt="y = x + 1", setup="import math", label="add", sub_label="100",
+          description="torch", num_threads=2), [2.1e-2, 2.3e-2, 2.0e-2, 2.9e-2, 2.0e-2], 10000),
+    (dict(stmt="a\nb", setup="c\nd", sub_label="s"), [1e-3, 1.05e-3, 1e-3, 1.01e-3], 1000),
+    (dict(stmt="f()", setup="pass"), [5.0, 5.5, 4.0, 7.0], 1),
+]
+
+
+def _without_address(text: str) -> str:
+    import re
+
+    return re.sub(r"<[\w.]+ object at 0x[0-9a-f]+>", "<Measurement>", text)
+
+
+@pytest.mark.parametrize("spec, times, number", MEASURED)
+def test_a_measurement_prints_and_summarises_as_pytorchs(spec, times, number):
+    from torch.utils.benchmark.utils import common
+
+    want = common.Measurement(number, times, common.TaskSpec(**spec))
+    got = mg.utils.benchmark.Measurement(number, times, mg.utils.benchmark.TaskSpec(**spec))
+    assert _without_address(repr(got)) == _without_address(repr(want))
+    assert (got.median, got.iqr) == pytest.approx((want.median, want.iqr))
+    assert (got.times, got.title, got.number_per_run) == (want.times, want.title,
+                                                          want.number_per_run)
+
+
+def test_timer_times_a_statement_by_pytorchs_algorithm():
+    x = mg.ones(10)
+    timer = mg.utils.benchmark.Timer(stmt="x * 2", globals={"x": x}, label="mul")
+    once = timer.timeit(100)
+    assert (once.number_per_run, len(once.raw_times), once.median > 0) == (100, 1, True)
+    blocks = timer.blocked_autorange(min_run_time=0.05)
+    assert sum(blocks.raw_times) >= 0.05 and blocks.number_per_run in (1, 10, 100, 1000, 10**4)
+    assert _without_address(repr(blocks)).splitlines()[:2] == ["<Measurement>", "mul"]
+    assert mg.utils.benchmark.Timer("torch.ones(3).sum()").timeit(10).median > 0  # (torch: us)
+    with pytest.raises(ValueError, match="global_setup is C\\+\\+ only"):
+        mg.utils.benchmark.Timer("x", global_setup="y")

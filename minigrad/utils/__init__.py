@@ -1,0 +1,5 @@
+"""``minigrad.utils``: ``benchmark`` (PyTorch's ``torch.utils.benchmark``)."""
+
+from . import benchmark
+
+__all__ = ["benchmark"]
