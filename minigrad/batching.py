@@ -2,10 +2,10 @@
 
 Inside ``vmap``, a :class:`BatchedTensor` stands for one example of a batch: its
 ``shape`` is an example's, while its ``_value``, an ordinary Tensor, holds the
-whole batch along dim 0.  Each vmap call has its own *level* (a number, larger
-for a later call), and nested vmaps nest wrappers: the value of a level-2
-BatchedTensor may be a level-1 one, never the other way round (the outermost
-wrapper has the largest level).  This is functorch's design, in small.
+whole batch along dim 0.  Each running vmap has its own *level* (how deeply it
+is nested: 1 for the outermost), and nested vmaps nest wrappers: the value of a
+level-2 BatchedTensor may be a level-1 one, never the other way round (the
+outermost wrapper has the largest level).  This is functorch's design, in small.
 
 A primitive applied to a BatchedTensor goes to its *batching rule*
 (``Primitive.batch``, the table at the end of this file).  The rule takes the
@@ -33,13 +33,10 @@ Tensors, so their own ops are batched.
 
 from __future__ import annotations
 
-import itertools
 import math
 
 from . import rules
 from .tensor import Size, Tensor
-
-_next_level = itertools.count(1)
 
 
 def _delegated(name: str) -> property:
@@ -425,4 +422,5 @@ for _rule, _names in _RULES.items():
 BatchedTensor.dispatch = staticmethod(dispatch)
 BatchedTensor.compare = staticmethod(_compare)
 BatchedTensor.per_example = staticmethod(_per_example)
+BatchedTensor.like = staticmethod(lambda x, t: rewrapped(t, levels(x)))
 rules.VMAP[1] = BatchedTensor

@@ -615,8 +615,8 @@ def _vmap(func, in_dims, out_dims, randomness, chunk_size, *, user: bool) -> Cal
         size = sizes[0]
         if chunk_size is not None and chunk_size < size:
             return _chunked(wrapper, flat_args, spec, dims, out_dims, size, chunk_size, kwargs)
-        level = next(batching._next_level)
         rules.VMAP[0] += 1
+        level = rules.VMAP[0]  # (PyTorch's numbering: how deep the vmaps are nested)
         if user:
             _USER_LEVELS.append((level, size))
         _RANDOMNESS.append(randomness)
@@ -725,4 +725,59 @@ def _chunked(mapped, flat_args, spec, dims, out_dims, size: int, chunk: int, kwa
     return _unflatten(leaves, out_spec)
 
 
-__all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap"]
+def linearize(func: Callable, *primals):
+    """``(func(*primals), jvp_fn)``: ``jvp_fn(*tangents)`` is the JVP of ``func`` at
+    ``primals`` (each call a forward-mode pass)."""
+    out = func(*primals)
+
+    def jvp_fn(*tangents):
+        return jvp(func, primals, tangents)[1]
+
+    return out, jvp_fn
+
+
+def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *,
+                    tie_weights: bool = True, strict: bool = False):
+    """``module(*args, **kwargs)`` with some of its parameters and buffers replaced by
+    the tensors of ``parameter_and_buffer_dicts`` (names as in ``named_parameters``);
+    the module is left as it was."""
+    dicts = (parameter_and_buffer_dicts if isinstance(parameter_and_buffer_dicts, (list, tuple))
+             else [parameter_and_buffer_dicts])
+    given: dict = {}
+    for d in dicts:
+        for name in d:
+            if name in given:
+                raise ValueError(f"{name} appeared in multiple dictionaries; behavior of "
+                                 "functional call is ambiguous")
+        given.update(d)
+    own = [n for n, _ in module.named_parameters()] + [n for n, _ in module.named_buffers()]
+    if strict:
+        unexpected = sorted(set(given) - set(own))
+        missing = sorted(set(own) - set(given))
+        errors = ([f"\tUnexpected key(s): {', '.join(map(repr, unexpected))}."] if unexpected
+                  else []) + ([f"\tMissing key(s): {', '.join(map(repr, missing))}."]
+                             if missing else [])
+        if errors:
+            raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}:\n"
+                               + "\n".join(errors))
+    swapped = []  # (the store, the name, what it held)
+    for name, tensor in given.items():
+        *path, leaf = name.split(".")
+        owner = module
+        for part in path:
+            owner = getattr(owner, part, None)
+        for store in (getattr(owner, "_parameters", None), getattr(owner, "_buffers", None)):
+            if store is not None and leaf in store:
+                swapped.append((store, leaf, store[leaf]))
+                store[leaf] = tensor
+                break
+    args = () if args is None else args if isinstance(args, tuple) else (args,)
+    try:
+        return module(*args, **(kwargs or {}))
+    finally:
+        for store, leaf, old in reversed(swapped):
+            store[leaf] = old
+
+
+__all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap",
+           "linearize", "functional_call"]

@@ -464,26 +464,45 @@ bitwise_and, bitwise_or, bitwise_xor = (_compare(f) for f in (np.bitwise_and, np
                                                               np.bitwise_xor))
 
 
+def _elementwise_result(x: Tensor, data: np.ndarray) -> Tensor:
+    """``data``, an elementwise function of ``x._data``, as a Tensor (batched as ``x``
+    is, inside vmap)."""
+    out = Tensor._make(data)
+    return out if type(x) is not rules.VMAP[1] else rules.VMAP[1].like(x, out)
+
+
+def _per_example(fn):
+    """``fn(input, ...)`` one example at a time for vmap's batched input (``fn`` reads
+    the data as an array, along dims of an example)."""
+    def op(input, *args, **kwargs):  # noqa: A002
+        if type(input) is rules.VMAP[1]:
+            return rules.VMAP[1].per_example(lambda x: op(x, *args, **kwargs), input)
+        return fn(input, *args, **kwargs)
+
+    op.__name__, op.__doc__ = fn.__name__, fn.__doc__
+    return op
+
+
 def logical_not(input):  # noqa: A002
-    return Tensor._make(np.logical_not(input._data))
+    return _elementwise_result(input, np.logical_not(input._data))
 
 
 def bitwise_not(input):  # noqa: A002
     if input._data.dtype.kind == "f":
         raise TypeError("bitwise_not is only supported for integer and boolean tensors")
-    return Tensor._make(np.invert(input._data))
+    return _elementwise_result(input, np.invert(input._data))
 
 
 def isnan(input):  # noqa: A002
-    return Tensor._make(np.isnan(input._data))
+    return _elementwise_result(input, np.isnan(input._data))
 
 
 def isinf(input):  # noqa: A002
-    return Tensor._make(np.isinf(input._data))
+    return _elementwise_result(input, np.isinf(input._data))
 
 
 def isfinite(input):  # noqa: A002
-    return Tensor._make(np.isfinite(input._data))
+    return _elementwise_result(input, np.isfinite(input._data))
 
 
 def equal(input, other) -> bool:  # noqa: A002
@@ -498,11 +517,13 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:  # 
     return bool(np.allclose(_as_array(input), _as_array(other), rtol, atol, equal_nan))
 
 
+@_per_example
 def all(input, dim=None, keepdim=False):  # noqa: A001, A002
     return Tensor._make(np.asarray(np.all(input._data, axis=_dims(dim, input.ndim),
                                           keepdims=keepdim)))
 
 
+@_per_example
 def any(input, dim=None, keepdim=False):  # noqa: A001, A002
     return Tensor._make(np.asarray(np.any(input._data, axis=_dims(dim, input.ndim),
                                           keepdims=keepdim)))
@@ -517,6 +538,8 @@ def argmin(input, dim=None, keepdim=False):  # noqa: A002
 
 
 def _arg(fn, x, dim, keepdim):
+    if type(x) is rules.VMAP[1]:  # (inside vmap: one example at a time)
+        return rules.VMAP[1].per_example(lambda x: _arg(fn, x, dim, keepdim), x)
     if dim is None:
         out = fn(x._data.reshape(-1))
         shape = (1,) * x.ndim if keepdim else ()
@@ -1051,6 +1074,10 @@ def _split_function(name: str):
 
 
 def _split(x: Tensor, sizes: tuple, dim: int, name: str) -> tuple:
+    if type(x) is rules.VMAP[1]:  # (inside vmap: slices, each batched)
+        starts = np.cumsum((0, *sizes[:-1]))
+        return tuple(x[(slice(None),) * dim + (slice(int(a), int(a) + k),)]
+                     for a, k in zip(starts, sizes, strict=True))
     pieces = _split_function(name).apply(x, sizes, dim)
     for k, piece in enumerate(pieces):
         _view_of(piece, x)

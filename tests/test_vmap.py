@@ -301,6 +301,38 @@ def test_vectorized_jacobian_prints_what_torch_prints(torch, expression):
     assert run(minigrad) == run(torch)
 
 
+INSIDE = r"""
+x = torch.tensor([[1., 2.], [3., 4.]])
+vmap(lambda a: print(repr(a)) or a)(x)
+vmap(vmap(lambda a: print(repr(a)) or a))(x)
+vmap(lambda a: print(a.shape, a.dim(), a.size(0), a.size(-1), a.numel(), len(a)) or a)(x)
+print(vmap(lambda a: a.argmax())(x), vmap(lambda a: a.argmin(0, keepdim=True))(x))
+print(vmap(lambda a: a.isnan() | a.isinf() | ~a.isfinite())(x))
+print(vmap(lambda a: (a > 2).all())(x), vmap(lambda a: (a > 2).any(0))(x))
+print(vmap(lambda a: a.chunk(2)[0])(x), vmap(lambda a: a.split(1)[1])(x))
+print(vmap(lambda a: a[torch.tensor([1, 0])])(x))
+print(vmap(lambda a: a.clone().add_(1))(x))
+print(vmap(lambda a: a.detach() * 2)(x))
+print(vmap(lambda a: a.float().double())(x))
+print(vmap(lambda a: torch.zeros_like(a) + a)(x))
+"""
+
+
+def test_inside_vmap_prints_what_torch_prints(torch):
+    import contextlib
+    import io
+
+    import torch.func
+
+    def run(lib, F):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(INSIDE, {"torch": lib, "vmap": F.vmap})
+        return out.getvalue()
+
+    assert run(minigrad, mf) == run(torch, torch.func)
+
+
 def test_torch_vmap_is_func_vmap():
     assert minigrad.vmap is mf.vmap
 
