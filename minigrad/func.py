@@ -745,10 +745,10 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
              else [parameter_and_buffer_dicts])
     given: dict = {}
     for d in dicts:
-        for name in d:
-            if name in given:
-                raise ValueError(f"{name} appeared in multiple dictionaries; behavior of "
-                                 "functional call is ambiguous")
+        repeated = [name for name in d if name in given]
+        if repeated:
+            raise ValueError(f"{repeated} appeared in multiple dictionaries; behavior of "
+                             "functional call is ambiguous")
         given.update(d)
     own = [n for n, _ in module.named_parameters()] + [n for n, _ in module.named_buffers()]
     if strict:

@@ -568,3 +568,46 @@ def test_timer_times_a_statement_by_pytorchs_algorithm():
     assert mg.utils.benchmark.Timer("torch.ones(3).sum()").timeit(10).median > 0  # (torch: us)
     with pytest.raises(ValueError, match="global_setup is C\\+\\+ only"):
         mg.utils.benchmark.Timer("x", global_setup="y")
+
+
+# torch.func.linearize and functional_call ------------------------------------------------
+
+def _linearize(T):
+    out, jvp_fn = T.func.linearize(T.sin, T.tensor([1.0, 2.0]))
+    out2, jvp2 = T.func.linearize(lambda a, b: a * b, T.tensor([1.0, 2.0]), T.tensor([3.0, 4.0]))
+    return out, jvp_fn(T.ones(2)), jvp_fn(T.tensor([0.5, 2.0])), out2, jvp2(T.ones(2), T.zeros(2))
+
+
+def _functional_call(T):
+    m = T.nn.Linear(2, 1)
+    x = T.tensor([1.0, 2.0])
+    ones = {k: T.ones_like(v) for k, v in m.named_parameters()}
+    w = T.ones(1, 2, requires_grad=True)
+    y = T.func.functional_call(m, {"weight": w}, (x,))
+    y.sum().backward()
+    return (T.func.functional_call(m, ones, (x,)), m.weight,
+            T.func.functional_call(m, ({"weight": T.zeros(1, 2)}, {"bias": T.ones(1)}), x),
+            T.func.functional_call(m, {"foo": T.zeros(1)}, (x,)), y, w.grad, m.weight.grad)
+
+
+def _functional_call_and_grad(T):
+    m = T.nn.Sequential(T.nn.Linear(2, 3), T.nn.ReLU(), T.nn.Linear(3, 1))
+    params = {k: v.detach() * 2 for k, v in m.named_parameters()}
+    loss = lambda p, x: T.func.functional_call(m, p, (x,)).sum()  # noqa: E731
+    return T.func.functional_call(m, params, T.ones(4, 2)), T.func.grad(loss)(params, T.ones(4, 2))
+
+
+FUNC_API = {
+    "func.linearize": _linearize,
+    "func.functional_call": _functional_call,
+    "functional_call under func.grad": _functional_call_and_grad,
+    "functional_call(strict=True)": lambda T: T.func.functional_call(
+        T.nn.Linear(2, 1), {"foo": T.zeros(1)}, (T.tensor([1.0, 2.0]),), strict=True),
+    "functional_call: a name in two dicts": lambda T: T.func.functional_call(
+        T.nn.Linear(2, 1), ({"bias": T.ones(1)}, {"bias": T.ones(1)}), T.tensor([1.0, 2.0])),
+}
+
+
+@pytest.mark.parametrize("program", FUNC_API.values(), ids=FUNC_API.keys())
+def test_func_linearize_and_functional_call_are_pytorchs(program):
+    same(program)
