@@ -16,7 +16,13 @@ minigrad uses its one autograd graph plus forward mode):
 * forward transforms (``jvp``, ``jacfwd``) use dual tensors
   (``autograd.forward_ad``).  Only one dual level exists at a time, so a
   ``jvp`` nested inside another one computes ``J v`` by the double-backward
-  trick instead (reverse mode, which the outer level's tangents flow through).
+  trick instead (reverse mode, which the outer level's tangents flow through);
+* ``vmap`` is a batching transform (``batching.py``): ``f`` runs once on
+  BatchedTensors, whose every op computes the whole batch.  The graph and the
+  tangents belong to the tensors under the wrappers, so the other transforms
+  work inside vmap by unwrapping at their edges (``_grads``, ``_make_dual``).
+  ``jacrev`` maps its VJP over the rows of the identity, ``jacfwd`` its JVP over
+  the columns: a Jacobian, a Hessian or a nested Jacobian is a few batched passes.
 
 Return conventions follow ``torch.func`` (they differ from
 ``autograd.functional``): ``vjp`` returns ``(output, vjp_fn)``, ``jvp`` takes

@@ -1,5 +1,5 @@
-"""minigrad.func: grad, grad_and_value, vjp, jvp, jacrev, jacfwd, hessian (and a
-looping vmap).
+"""minigrad.func: grad, grad_and_value, vjp, jvp, jacrev, jacfwd, hessian (vmap:
+tests/test_vmap.py).
 
 * transcripts of torch_behaviour.md section 11, replayed with ``torch`` bound to
   minigrad;

@@ -333,6 +333,35 @@ def test_inside_vmap_prints_what_torch_prints(torch):
     assert run(minigrad, mf) == run(torch, torch.func)
 
 
+PER_SAMPLE = r"""
+torch.manual_seed(0)
+model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3))
+params = {k: v.detach() for k, v in model.named_parameters()}
+X, T = torch.randn(5, 4), torch.tensor([0, 2, 1, 1, 0])
+def loss(p, x, t):
+    out = F.functional_call(model, p, (x.unsqueeze(0),))
+    return torch.nn.functional.cross_entropy(out, t.unsqueeze(0))
+for k, v in F.vmap(F.grad(loss), in_dims=(None, 0, 0))(params, X, T).items():
+    print(k, v.shape, v.sum(0))
+"""
+
+
+def test_per_sample_gradients_tutorial_prints_what_torch_prints(torch):
+    """PyTorch's per-sample-gradients tutorial: vmap(grad(loss of functional_call))."""
+    import contextlib
+    import io
+
+    import torch.func
+
+    def run(lib, F):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(PER_SAMPLE, {"torch": lib, "F": F})
+        return out.getvalue()
+
+    assert run(minigrad, mf) == run(torch, torch.func)
+
+
 def test_torch_vmap_is_func_vmap():
     assert minigrad.vmap is mf.vmap
 
