@@ -611,3 +611,32 @@ FUNC_API = {
 @pytest.mark.parametrize("program", FUNC_API.values(), ids=FUNC_API.keys())
 def test_func_linearize_and_functional_call_are_pytorchs(program):
     same(program)
+
+
+def _sinh_saving_its_outputs(T):
+    """pytorch.org's double-backward tutorial: a Function saves two of its outputs, whose
+    gradients must reach those outputs (not the first) in a second backward."""
+    class Sinh(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            expx, expnegx = T.exp(x), T.exp(-x)
+            ctx.save_for_backward(expx, expnegx)
+            return (expx - expnegx) / 2, expx, expnegx
+
+        @staticmethod
+        def backward(ctx, grad_out, grad_exp, grad_negexp):
+            expx, expnegx = ctx.saved_tensors
+            grad_input = grad_out * (expx + expnegx) / 2
+            grad_input += grad_exp * expx
+            grad_input -= grad_negexp * expnegx
+            return grad_input
+
+    x = T.tensor([[0.2, 0.9], [0.5, 1.3]], dtype=T.float64, requires_grad=True)
+    sinh = lambda v: Sinh.apply(v)[0]  # noqa: E731
+    grad_x, = T.autograd.grad(sinh(x).sum(), x, create_graph=True)
+    return (T.autograd.gradcheck(sinh, x), T.autograd.gradgradcheck(sinh, x), grad_x,
+            T.autograd.grad(grad_x.sum(), x))
+
+
+def test_a_function_that_saves_its_outputs_differentiates_twice_as_pytorchs():
+    same(_sinh_saving_its_outputs)

@@ -112,8 +112,9 @@ class BackwardCFunction(engine.Node, engine.GradFn, FunctionCtx):
                     shown._vbox = vbox
                     raise RuntimeError(
                         engine._modified_message(shown, version, engine._op_name(self)))
-                t = Tensor._make(data, self, True)
+                t, nr = Tensor._make(data, self, True), t
                 t._vbox = vbox
+                t._output_nr = nr  # (its gradient goes to that output of this node)
             elif t is not None and t._vbox[0] != version:
                 raise RuntimeError(
                     engine._modified_message(t, version, engine._op_name(t._node)))
