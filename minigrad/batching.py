@@ -91,6 +91,9 @@ class BatchedTensor(Tensor):
         self._value.requires_grad_(requires_grad)
         return self
 
+    def contiguous(self) -> BatchedTensor:
+        return _make(self._value.contiguous(), self._level)
+
     def item(self):
         raise RuntimeError(
             "vmap: It looks like you're calling .item() on a Tensor. We don't support vmap "
@@ -142,6 +145,26 @@ def _per_example(fn, *args):
 
 def _per_example_stack(outs, level):
     return _make(rules.stack.apply(tuple(outs), {"dim": 0}), level)
+
+
+def _setitem(x: Tensor, idx, value) -> None:
+    """``x[idx] = value`` inside vmap: into the batch (``x`` must be batched where
+    ``value`` is, as in PyTorch)."""
+    level = max(t._level for t in (x, value) if type(t) is BatchedTensor)
+    if not _at(x, level):
+        raise RuntimeError(
+            "vmap: inplace arithmetic(self, *extra_args) is not possible because there exists "
+            "a Tensor `other` in extra_args that has more elements than `self`. This happened "
+            "due to `other` being vmapped over but `self` not being vmapped over in a vmap. "
+            "Please try to use out-of-place operators instead of inplace arithmetic. If said "
+            "operator is being called inside the PyTorch framework, please file a bug report "
+            "instead.")
+    if _at(value, level):  # (its example axes aligned with the indexed part's, from the end)
+        value = value._value
+        value = rules.unsqueeze.apply((value,), {"shape": (value.shape[0],) + (1,) * max(
+            0, x[idx].ndim - value.ndim + 1) + tuple(value.shape[1:])})
+    idx = idx if isinstance(idx, tuple) else (idx,)
+    x._value[(slice(None), *idx)] = value
 
 
 def _make(value: Tensor, level: int) -> BatchedTensor:
@@ -422,5 +445,6 @@ for _rule, _names in _RULES.items():
 BatchedTensor.dispatch = staticmethod(dispatch)
 BatchedTensor.compare = staticmethod(_compare)
 BatchedTensor.per_example = staticmethod(_per_example)
+BatchedTensor.setitem = staticmethod(_setitem)
 BatchedTensor.like = staticmethod(lambda x, t: rewrapped(t, levels(x)))
 rules.VMAP[1] = BatchedTensor

@@ -1075,8 +1075,8 @@ def _split_function(name: str):
 
 def _split(x: Tensor, sizes: tuple, dim: int, name: str) -> tuple:
     if type(x) is rules.VMAP[1]:  # (inside vmap: slices, each batched)
-        starts = np.cumsum((0, *sizes[:-1]))
-        return tuple(x[(slice(None),) * dim + (slice(int(a), int(a) + k),)]
+        starts = np.cumsum((0, *sizes[:-1])).tolist()
+        return tuple(x[(slice(None),) * dim + (a if name == "Unbind" else slice(a, a + k),)]
                      for a, k in zip(starts, sizes, strict=True))
     pieces = _split_function(name).apply(x, sizes, dim)
     for k, piece in enumerate(pieces):
@@ -1290,6 +1290,8 @@ def getitem(x: Tensor, idx) -> Tensor:
 
 
 def setitem(x: Tensor, idx, value) -> None:
+    if rules.VMAP[0] and rules.VMAP[1] in (type(x), type(value)):  # (inside vmap)
+        return rules.VMAP[1].setitem(x, idx, value)
     index, advanced, _ = _normalise_index(x, idx)
     value = _scalar(value)
     if isinstance(value, Tensor) and value._data.dtype != x._data.dtype:
@@ -1366,7 +1368,7 @@ def _commit(x: Tensor, result: Tensor) -> Tensor:
     if result._data.shape != x._data.shape:
         raise RuntimeError(
             f"output with shape {list(x.shape)} doesn't match the broadcast shape "
-            f"{list(result.shape)}")
+            f"{list(_shape(result))}")
     node = result._node
     if node is not None and node._args is not None and node._prim.saves:
         # The recorded op saved the alias: give it a private copy of the old data,

@@ -315,6 +315,29 @@ print(vmap(lambda a: a.clone().add_(1))(x))
 print(vmap(lambda a: a.detach() * 2)(x))
 print(vmap(lambda a: a.float().double())(x))
 print(vmap(lambda a: torch.zeros_like(a) + a)(x))
+print(vmap(lambda a: a.unbind(0)[1])(x), vmap(lambda a: a.expand(3, 2).contiguous().view(6))(x))
+def assign(a):
+    b = a.clone()
+    b[0] = 10.
+    b[1:] *= 2
+    return b
+def assign_batched(a):
+    b = torch.zeros(3, 2) * a
+    b[1] = a * 10
+    b[:, 0] = 5.
+    return b
+def into_unbatched(a):
+    b = torch.zeros(2)
+    b[1] = a[0]
+    return b
+def add_into_unbatched(a):
+    return torch.zeros(2).add_(a)
+for f in (assign, into_unbatched, add_into_unbatched, lambda a: a.mul_(2)):
+    try:
+        print(vmap(f)(x.clone()))
+    except RuntimeError as e:
+        print("RuntimeError:", e)
+print(vmap(lambda a: vmap(assign_batched)(a))(torch.arange(12.).reshape(2, 3, 2)))
 """
 
 
