@@ -110,7 +110,7 @@ class BatchedTensor(Tensor):
     tolist = __float__ = __int__ = item
 
     def numpy(self, *, force: bool = False):
-        raise RuntimeError("vmap: .numpy() of a batched tensor is not supported")
+        raise RuntimeError("Cannot access data pointer of Tensor that doesn't have storage")
 
     __array__ = numpy
 

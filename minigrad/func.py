@@ -632,16 +632,15 @@ def _vmap(func, in_dims, out_dims, randomness, chunk_size, *, user: bool) -> Cal
                        for x, d in zip(flat_args, dims, strict=True)]
             out = func(*_unflatten(batched, spec), **kwargs)
             flat_out, out_spec = _flatten(out)
-            for o in flat_out:
-                if not isinstance(o, Tensor):
-                    raise ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, "
-                                     f"got type {type(o)}. Did you mean to set out_dims= to "
-                                     "None for output?")
             odims = _prefix_dims(out_dims, out, f"vmap({name}, ..., out_dims={out_dims})"
                                  "(<inputs>): out_dims is not compatible with the structure of "
                                  "`outputs`. out_dims", "outputs")
             results = []
             for o, d in zip(flat_out, odims, strict=True):
+                if not isinstance(o, Tensor) and d is not None:
+                    raise ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, "
+                                     f"got type {type(o)}. Did you mean to set out_dims= to "
+                                     "None for output?")
                 if d is None:
                     if batching._at(o, level):
                         raise ValueError(f"vmap({name}, ...): `{name}` can not return a "
@@ -694,23 +693,33 @@ def _moved(x: Tensor, src: int, dst: int) -> Tensor:
 
 def _prefix_dims(dims, tree, message: str, what: str) -> list:
     """One dim per leaf of ``tree``: ``dims`` is an int or None for a whole subtree, or a
-    tuple/list matching the subtree's structure (PyTorch's tree prefix)."""
-    if dims is None or isinstance(dims, int):
-        return [dims] * len(_flatten(tree)[0])
-    if (isinstance(dims, (tuple, list)) and isinstance(tree, (tuple, list))
-            and len(dims) == len(tree)):
-        return [d for sub, t in zip(dims, tree, strict=True)
-                for d in _prefix_dims(sub, t, message, what)]
-    raise ValueError(f"{message} has structure {_treespec_str(_flatten(dims)[1])} but {what} "
-                     f"has structure {_treespec_str(_flatten(tree)[1])}.")
+    tuple/list/dict matching the subtree's structure (PyTorch's tree prefix)."""
+    def match(dims, tree) -> list | None:
+        if dims is None or isinstance(dims, int):
+            return [dims] * len(_flatten(tree)[0])
+        if isinstance(dims, dict):
+            pairs = ([(dims[k], tree[k]) for k in tree]
+                     if isinstance(tree, dict) and list(dims) == list(tree) else None)
+        elif type(dims) is type(tree) and isinstance(dims, (tuple, list)):
+            pairs = list(zip(dims, tree, strict=True)) if len(dims) == len(tree) else None
+        else:
+            pairs = None
+        parts = None if pairs is None else [match(d, t) for d, t in pairs]
+        return None if parts is None or None in parts else [d for p in parts for d in p]
+
+    out = match(dims, tree)
+    if out is None:
+        raise ValueError(f"{message} has structure {_treespec_str(_flatten(dims)[1])} but "
+                         f"{what} has structure {_treespec_str(_flatten(tree)[1])}.")
+    return out
 
 
-def _treespec_str(spec) -> str:
+def _treespec_str(spec, depth: int = 1) -> str:
     """``str(TreeSpec)`` as PyTorch prints it: ``TreeSpec(tuple, None, [*,\n  *])``."""
     if spec is None:
         return "*"
     kind, keys, kids = spec
-    inner = ",\n  ".join(_treespec_str(k) for k in kids)
+    inner = (",\n" + "  " * depth).join(_treespec_str(k, depth + 1) for k in kids)
     return f"TreeSpec({kind.__name__}, {keys if kind is dict else None}, [{inner}])"
 
 

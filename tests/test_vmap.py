@@ -260,6 +260,13 @@ EXPRESSIONS = [
     "vmap(lambda a: a.item())(x)",
     "vmap(lambda a: float(a.sum()))(x)",
     "jacrev(lambda x: x, chunk_size=0)",
+    "vmap(lambda a: (a * 2, 1.5), out_dims=(0, None))(x)",
+    "vmap(lambda d: d['u'] * d['v'], in_dims=({'u': 0, 'v': None},))({'u': x, 'v': x[0]})",
+    "vmap(lambda d: d['u'] * d['v'], in_dims=({'u': 0},))({'u': x, 'v': x[0]})",
+    "vmap(torch.sin, in_dims=[0])(x)",
+    "vmap(torch.sin, chunk_size=2)(x)",
+    "vmap(lambda a, b: a @ b, in_dims=(1, None), out_dims=1, chunk_size=1)(x, x[:, 0])",
+    "vmap(lambda a: a.numpy())(x)",
 ]
 
 
