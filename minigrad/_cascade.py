@@ -1,11 +1,12 @@
-"""float32 sums added in the order PyTorch's CPU kernel adds them (ATen's cascade_sum).
+"""Sums added in the order PyTorch's CPU kernel adds them (ATen's cascade_sum).
 
 Floating-point addition is not associative, so a sum's last bit depends on the order
 of its terms; a loss printed by ``loss.item()`` shows it.  NumPy adds pairwise; ATen
 (aten/src/ATen/native/cpu/SumKernel.cpp) adds:
 
-* in 8 lanes (a float vector), the i-th number into lane i % 8, and each lane in 4
-  accumulators used in turn (instruction-level parallelism): 32 running sums;
+* in 8 lanes (a vector of 8 float32s; of 4 float64s: 4 lanes), the i-th number into
+  lane i % 8, and each lane in 4 accumulators used in turn (instruction-level
+  parallelism): 32 running sums;
 * each running sum in a cascade of 4 levels: blocks of ``s = 2**max(4, log2(n) / 4)``
   terms are summed one after another, ``s`` block sums make a level-2 sum, ``s`` of
   those a level-3 sum, and the rest add up at the last level;
@@ -14,8 +15,8 @@ of its terms; a loss printed by ``loss.item()`` shows it.  NumPy adds pairwise; 
 
 A sum along an axis that is not the innermost (the columns of a matrix) runs the
 cascade down each column, the columns side by side.  Measured to be bit-identical
-to torch.sum up to 32768 numbers per sum; beyond that PyTorch splits a sum among
-threads, and this module leaves it to NumPy.
+to torch.sum (float32 and float64) up to 32768 numbers per sum; beyond that PyTorch
+splits a sum among threads, and this module leaves it to NumPy.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ import math
 
 import numpy as np
 
-F32 = np.dtype(np.float32)
-LANES, ILP, LEVELS = 8, 4, 4
+LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}  # (a 256-bit vector's)
+ILP, LEVELS = 4, 4
 GRAIN = 32768  # beyond this, torch's result depends on its thread count
 
 
@@ -75,25 +76,25 @@ def _row_sum(items: np.ndarray) -> np.ndarray:
     return np.add.accumulate(np.concatenate([part[:1], items[n * ILP:], part[1:]]))[-1]
 
 
-def inner_sum(a: np.ndarray) -> np.ndarray:
-    """The float32 sum of ``a`` over axis 0 as ATen adds a contiguous row (axes after
-    the first are independent sums, side by side): the vectors of 8, then from 0 the
-    < 8 left over and the 8 lanes, one by one."""
+def inner_sum(a: np.ndarray, lanes: int) -> np.ndarray:
+    """The sum of ``a`` over axis 0 as ATen adds a contiguous row (axes after
+    the first are independent sums, side by side): the vectors of ``lanes``, then from
+    0 the numbers left over and the lanes, one by one."""
     n = len(a)
-    if n < LANES:
+    if n < lanes:
         return _row_sum(a)
-    nv = n // LANES
-    lanes = _row_sum(a[:nv * LANES].reshape((nv, LANES) + a.shape[1:]))
-    return _in_order(np.concatenate([a[nv * LANES:], lanes]))
+    nv = n // lanes
+    vec = _row_sum(a[:nv * lanes].reshape((nv, lanes) + a.shape[1:]))
+    return _in_order(np.concatenate([a[nv * lanes:], vec]))
 
 
-def outer_sum(a: np.ndarray) -> np.ndarray:
-    """The float32 sums over axis 1 of ``a``, shaped (batch, n, columns): as ATen sums
+def outer_sum(a: np.ndarray, lanes: int) -> np.ndarray:
+    """The sums over axis 1 of ``a``, shaped (batch, n, columns): as ATen sums
     the columns side by side, in groups of 32 by the cascade (of 4 if there are fewer
     than 8 columns), the rest each as 4 accumulators."""
     a = np.moveaxis(a, 1, 0)
     cols = a.shape[-1]
-    group = ILP * LANES if cols >= LANES else ILP
+    group = ILP * lanes if cols >= lanes else ILP
     k = cols // group * group
     out = np.empty(a.shape[1:], a.dtype)
     out[..., :k] = _multi_row_sum(a[..., :k])
@@ -103,16 +104,17 @@ def outer_sum(a: np.ndarray) -> np.ndarray:
 
 def cascade_sum(x: np.ndarray, axes, keepdims: bool):
     """``np.add.reduce(x, axes, keepdims=keepdims)`` in ATen's order when it is known
-    (float32; in memory order, the summed axes one block, at most GRAIN terms per sum);
-    else NumPy's.  ``axes``: None (all) or a tuple of axes."""
+    (float32 or float64; in memory order, the summed axes one block, at most GRAIN terms
+    per sum); else NumPy's.  ``axes``: None (all) or a tuple of axes."""
     nd = x.ndim
-    if x.dtype != F32 or x.size < 2 or nd == 0:
+    lanes = LANES.get(x.dtype)
+    if lanes is None or x.size < 2 or nd == 0:
         return np.add.reduce(x, axis=axes, keepdims=keepdims)
     dims = set(range(nd)) if axes is None else {d % nd for d in axes}
     if len(dims) == nd:  # everything: as one row, in memory order
         if x.size > GRAIN:
             return np.add.reduce(x, axis=axes, keepdims=keepdims)
-        out = inner_sum(x.ravel(order="K"))
+        out = inner_sum(x.ravel(order="K"), lanes)
         return out.reshape((1,) * nd) if keepdims else out[()]
     n = math.prod([x.shape[d] for d in dims])
     shape = tuple(1 if d in dims else s for d, s in enumerate(x.shape))
@@ -128,7 +130,7 @@ def cascade_sum(x: np.ndarray, axes, keepdims: bool):
     sizes = [x.shape[d] for d in order]
     before, after = math.prod(sizes[:summed[0]]), math.prod(sizes[summed[-1] + 1:])
     if after == 1:  # the innermost axes: each sum as one row
-        out = inner_sum(x.reshape(before, n).T)
+        out = inner_sum(x.reshape(before, n).T, lanes)
     else:  # the columns side by side
-        out = outer_sum(x.reshape(before, n, after))
+        out = outer_sum(x.reshape(before, n, after), lanes)
     return out.reshape(shape)

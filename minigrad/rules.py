@@ -202,7 +202,7 @@ def _sum_to_fwd(x, *, shape):
     lead = x.ndim - len(shape)
     if lead == 1 and x.ndim == 2 and x.dtype in _BLAS_FLOATS:  # (a bias's gradient)
         x = _ones(len(x), x.dtype).dot(x)
-    elif x.dtype == _FLOAT32:  # (as PyTorch: one sum over all those axes, in its order)
+    elif x.dtype in _BLAS_FLOATS:  # (as PyTorch: one sum over all those axes, in its order)
         axes = tuple(range(lead)) + tuple([lead + i for i, s in enumerate(shape)
                                            if s == 1 and x.shape[lead + i] != 1])
         return cascade_sum(x, axes, True).reshape(shape) if axes else x
@@ -510,6 +510,36 @@ def _nll_vjp(g, ans, logp, *, index, weight, reduction):
     return scatter(share, idx=index, shape=logp.shape, advanced=False)  # (no repeats)
 
 
+def _mse_fwd(x, t, *, reduction):
+    """(x - t)^2, its sum or its mean."""
+    d = x - t
+    loss = d * d
+    if reduction == "none":
+        return loss
+    total = cascade_sum(loss, None, False)
+    return total if reduction == "sum" else total / loss.size
+
+
+def _mse_vjp(i):
+    """PyTorch's mse_loss_backward: 2 (x - t) g (its 2 / n for a mean, first)."""
+    def vjp(g, ans, x, t, *, reduction):
+        n = math.prod(np.broadcast_shapes(tuple(x.shape), tuple(t.shape)))
+        norm = 2.0 / n if reduction == "mean" else 2.0
+        if type(x) is np.ndarray:
+            norm = x.dtype.type(norm)
+        return norm * ((x - t) if i == 0 else (t - x)) * g
+    return vjp
+
+
+def _mse_jvp(i):
+    def jvp(tangent, ans, x, t, *, reduction):
+        dloss = _mse_vjp(i)(1.0 + _zeros(ans), ans, x, t, reduction="none") * tangent
+        if reduction == "none":
+            return dloss
+        return (sum_ if reduction == "sum" else mean)(dloss, dim=None, keepdim=False)
+    return jvp
+
+
 def _prod_fwd(x, *, dim, keepdim):
     return np.prod(x, axis=_axes(dim, x.ndim), keepdims=keepdim)
 
@@ -761,6 +791,8 @@ log_softmax = defprim("log_softmax", _log_softmax_fwd,
                       (lambda t, ans, x, dim: t - sum_(exp(ans) * t, dim=(dim,), keepdim=True),),
                       grad_fn="LogSoftmaxBackward0", saves=("result",),
                       doc="d log s = dx - sum(s dx)")
+mse_loss = defprim("mse_loss", _mse_fwd, _mse_vjp, _mse_jvp, saves=("self target", "self target"),
+                   doc="d mean((x - t)^2) = mean(2 (x - t) (dx - dt))")
 nll_loss = defprim("nll_loss", _nll_fwd, (_nll_vjp,),
                    (lambda t, ans, logp, index, weight, reduction:
                     nll_loss(t, index=index, weight=weight, reduction=reduction),),

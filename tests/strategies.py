@@ -357,6 +357,17 @@ def _log_softmax(draw):
                    lambda T, x: _F(T).log_softmax(x, dim), (_real(draw(rngs()), s),))
 
 
+@sampler("mse_loss")
+def _mse_loss(draw):
+    """F.mse_loss of two inputs of one shape, each reduction."""
+    s = draw(shapes())
+    rng = draw(rngs())
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    return Program("mse_loss", f"F.mse_loss(x, y, reduction={reduction!r})",
+                   lambda T, x, y: _F(T).mse_loss(x, y, reduction=reduction),
+                   (_real(rng, s), _real(rng, s)))
+
+
 @sampler("nll_loss")
 def _nll_loss(draw):
     """F.nll_loss on (N, C) or (C,) inputs: each reduction, class weights or none,

@@ -100,11 +100,12 @@ SUMS = [((3,), None), ((10,), None), ((100,), None), ((2000,), None), ((30000,),
         ((4, 5, 6), (0, 1)), ((5, 33, 7), (1,)), ((2000, 1), (0,)), ((1000, 40), (0,))]
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape, dims", SUMS, ids=[f"{s} dims={d}" for s, d in SUMS])
-def test_float32_sums_and_means_are_pytorchs_to_the_bit(shape, dims):
+def test_sums_and_means_are_pytorchs_to_the_bit(shape, dims, dtype):
     rng = np.random.default_rng(sum(shape))
     for _ in range(5):
-        a = (rng.standard_normal(shape) * 10 ** rng.uniform(-3, 3, shape)).astype(np.float32)
+        a = (rng.standard_normal(shape) * 10 ** rng.uniform(-3, 3, shape)).astype(dtype)
         for op in ("sum", "mean"):
             want = (getattr(torch.from_numpy(a), op)() if dims is None
                     else getattr(torch.from_numpy(a), op)(dims)).numpy()
@@ -640,3 +641,24 @@ def _sinh_saving_its_outputs(T):
 
 def test_a_function_that_saves_its_outputs_differentiates_twice_as_pytorchs():
     same(_sinh_saving_its_outputs)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("shape", [(5, 3), (300, 7), (64, 1), (2000,)])
+def test_mse_loss_is_one_node_with_pytorchs_bits(shape, reduction, dtype):
+    """F.mse_loss is one rule, as PyTorch's MseLossBackward0 (it saves both inputs);
+    its value and both gradients are PyTorch's to the bit."""
+    def run(T):
+        T.manual_seed(3)
+        dt = getattr(T, dtype)
+        x = T.randn(*shape, dtype=dt, requires_grad=True)
+        t = T.randn(*shape, dtype=dt, requires_grad=True)
+        y = T.nn.functional.mse_loss(x, t, reduction=reduction)
+        (y.sum() if reduction == "none" else y).backward()
+        return ([a.detach().numpy() for a in (y, x.grad, t.grad)],
+                [type(n).__name__ for n, _ in y.grad_fn.next_functions])
+    (want, want_next), (got, got_next) = run(torch), run(mg)
+    assert got_next == want_next
+    for g, w in zip(got, want):
+        assert np.array_equal(g, w)

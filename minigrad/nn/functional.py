@@ -1,13 +1,14 @@
 """``minigrad.nn.functional``: activations and losses, as in ``torch.nn.functional``.
 
 Everything here is built from the primitives of the rule table, so it needs
-no derivative rule of its own.  PyTorch computes a loss such as ``mse_loss``
-as a single fused op (``MseLossBackward0``); we compute it with a few
-primitives and give the *last* one PyTorch's name (``name=``), so
-``loss.grad_fn`` prints as in PyTorch while the graph below it shows the
-pieces.  ``nll_loss`` (so also ``cross_entropy``, after ``log_softmax``) is a
-primitive of the table itself, as in PyTorch: its gradient goes straight into
-the picked entries, much quicker on a large batch than a scatter back through
+no derivative rule of its own.  PyTorch computes a loss such as
+``binary_cross_entropy`` as a single fused op (``BinaryCrossEntropyBackward0``);
+we compute it with a few primitives and give the *last* one PyTorch's name
+(``name=``), so ``loss.grad_fn`` prints as in PyTorch while the graph below it
+shows the pieces.  ``mse_loss`` and ``nll_loss`` (so also ``cross_entropy``,
+after ``log_softmax``) are primitives of the table itself, as in PyTorch: they
+save what PyTorch's save, and ``nll_loss``'s gradient goes straight into the
+picked entries, much quicker on a large batch than a scatter back through
 indexing.
 """
 
@@ -124,10 +125,8 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor: 
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}). This will likely lead to incorrect results due to "
             "broadcasting. Please ensure they have the same size.", UserWarning, stacklevel=2)
-    diff = input - target
-    if reduction == "none":
-        return ops._binary(rules.pow_, diff, 2, name="MseLossBackward0")
-    return _reduce(diff * diff, reduction, "MseLossBackward0")
+    input, target, x, t = ops._promote(input, target)  # noqa: A001
+    return rules.mse_loss.apply((input, target), {"reduction": reduction}, arrays=(x, t))
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
