@@ -26,9 +26,10 @@ Otherwise a file runs in a fresh namespace, its cells in order; before cell ``n`
 random generators (torch's, Python's, NumPy's) are seeded with ``n``, in both
 runs, so random draws match where minigrad's samplers match PyTorch's CPU
 streams and a cell that fails does not shift the draws of the cells after it.
-What a cell printed, the warnings it gave and the exception it raised (type
-and message) are one text; the two texts are compared after memory addresses
-and the location of warnings raised inside the library are blanked.
+PyTorch runs on one thread (its float32 sums depend on the thread count).  What
+a cell printed, the warnings it gave and the exception it raised (type and
+message) are one text; the two texts are compared after memory addresses and
+the location of warnings raised inside the library are blanked.
 
 ``python tests/tutorials/harness.py`` prints how many cells print what PyTorch
 prints, per source and in total; ``--diff ID`` shows one cell's two outputs.
@@ -243,6 +244,15 @@ def run(corpus: Corpus, engine: str) -> dict[str, str]:
     """Each cell's output (normalised) under ``engine`` ("torch" or "minigrad")."""
     results: dict[str, str] = {}
     runner = _run_repl_cell if corpus.mode == "repl" else _run_script_cell
+    threads = None
+    if engine == "torch":
+        # One thread: the reference is then the same on every machine (MKL's sums
+        # depend on the thread count), and OpenMP's spinning threads do not take
+        # a busy 2-core machine six times as long.
+        import torch
+
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
     try:
         for n, cell in enumerate(corpus.cells, 1):
             if corpus.independent or n == 1:
@@ -261,6 +271,10 @@ def run(corpus: Corpus, engine: str) -> dict[str, str]:
             results[cell.id] = _render(*runner(tree, ns))
     finally:
         _reset(engine)
+        if threads is not None:
+            import torch
+
+            torch.set_num_threads(threads)
     return results
 
 
