@@ -378,9 +378,7 @@ def jacrev(func: Callable, argnums: int | tuple[int, ...] = 0, *, has_aux: bool 
         numels = [o.numel() for o in flat_out]
         rows, start = [], 0  # the identity's rows, cut into one cotangent per output
         for o, n in zip(flat_out, numels, strict=True):
-            e = np.zeros((sum(numels), n), o._data.dtype)
-            e[start:start + n] = np.eye(n, dtype=e.dtype)
-            rows.append(Tensor._make(e.reshape((sum(numels), *o.shape))))
+            rows.append(_identity_part(sum(numels), start, o))
             start += n
 
         def vjp_of_row(*cotangents):
@@ -392,7 +390,7 @@ def jacrev(func: Callable, argnums: int | tuple[int, ...] = 0, *, has_aux: bool 
             grads = [Tensor._make(np.zeros((0, *x.shape), x._data.dtype)) for x in flat_in]
         per_output, start = [], 0
         for o, n in zip(flat_out, numels, strict=True):
-            jac_ins = [_unwrap(g[start:start + n].reshape(o.shape + x.shape), inner)
+            jac_ins = [_unwrap(_rows(g, start, n).reshape(o.shape + x.shape), inner)
                        for g, x in zip(grads, flat_in, strict=True)]
             start += n
             per_output.append(_unflatten(jac_ins, _flatten(
@@ -401,6 +399,21 @@ def jacrev(func: Callable, argnums: int | tuple[int, ...] = 0, *, has_aux: bool 
         return (result, aux) if has_aux else result
 
     return wrapper
+
+
+def _rows(t: Tensor, start: int, n: int) -> Tensor:
+    """``t[start:start + n]``; ``t`` itself when that is all of it (no slice to
+    differentiate: its VJP would scatter into zeros as large as ``t``)."""
+    return t if start == 0 and n == t.shape[0] else t[start:start + n]
+
+
+def _identity_part(total: int, start: int, like: Tensor) -> Tensor:
+    """Rows ``start .. start + like.numel()`` of the columns of the ``total`` x ``total``
+    identity, shaped ``(total, *like.shape)``: one basis vector per row."""
+    n = like.numel()
+    e = np.zeros((total, *like.shape), like._data.dtype)  # (zeros: pages mapped on use)
+    e.reshape(-1)[np.arange(start, start + n) * n + np.arange(n)] = 1
+    return Tensor._make(e)
 
 
 # jvp / jacfwd ----------------------------------------------------------------------------
@@ -524,9 +537,7 @@ def jacfwd(func: Callable, argnums: argnums_t = 0, has_aux: bool = False, *,
         total = sum(numels)
         columns, start = [], 0
         for p, n in zip(flat_primals, numels, strict=True):
-            e = np.zeros((total, n), p._data.dtype)
-            e[start:start + n] = np.eye(n, dtype=e.dtype)
-            columns.append(Tensor._make(e.reshape((total, *p.shape))))
+            columns.append(_identity_part(total, start, p))
             start += n
         spec = []
 
@@ -544,7 +555,7 @@ def jacfwd(func: Callable, argnums: argnums_t = 0, has_aux: bool = False, *,
         for t in flat_t:  # (input elements, output dims): the input elements go last
             jac_ins, start = [], 0
             for p, n in zip(flat_primals, numels, strict=True):
-                part = t[start:start + n]
+                part = _rows(t, start, n)
                 part = part.permute(*range(1, part.ndim), 0)
                 jac_ins.append(part.reshape(t.shape[1:] + p.shape))
                 start += n
