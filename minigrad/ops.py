@@ -668,14 +668,19 @@ def log_softmax(input, dim, dtype=None):  # noqa: A002
 def var(input, dim=None, *, correction=1, keepdim=False, unbiased=None):  # noqa: A002
     if unbiased is not None:
         correction = 1 if unbiased else 0
-    dims = _dims(dim, input.ndim)
-    n = input.numel() if dims is None else math.prod(input.shape[d] for d in dims)
-    centred = input - mean(input, dims, keepdim=True)
-    return sum(centred * centred, dims, keepdim) / _py_max(n - correction, 0)
+    return _var_or_std(rules.var, input, dim, correction, keepdim)
 
 
 def std(input, dim=None, *, correction=1, keepdim=False, unbiased=None):  # noqa: A002
-    return sqrt(var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased))
+    if unbiased is not None:
+        correction = 1 if unbiased else 0
+    return _var_or_std(rules.std, input, dim, correction, keepdim)
+
+
+def _var_or_std(prim, x, dim, correction, keepdim):
+    x = _float_input(x)
+    return prim.apply((x,), {"dim": _dims(dim, x.ndim), "correction": correction,
+                             "keepdim": keepdim})
 
 
 # Matrix products -------------------------------------------------------------------------

@@ -540,6 +540,39 @@ def _mse_jvp(i):
     return jvp
 
 
+def _var_fwd(x, *, dim, correction, keepdim):
+    """The mean of the squared deviations from the mean, over ``n - correction``."""
+    centred = x - _mean_fwd(x, dim, True)
+    total = cascade_sum(centred * centred, _axes(dim, x.ndim), keepdim)
+    return total / max(_count(total.shape if keepdim else _kept_shape(x.shape, dim), x.shape)
+                       - correction, 0)
+
+
+def _var_vjp(g, ans, x, *, dim, correction, keepdim):
+    """PyTorch's var_backward: (2 / (n - correction)) g (x - mean(x)); inf or nan when
+    n <= correction."""
+    dof = _count(_kept_shape(x.shape, dim), x.shape) - correction
+    centred = x - mean(x, dim=dim, keepdim=True)
+    gk = _unreduce(g, x.shape, dim, keepdim)
+    if dof <= 0:
+        return gk * where(_data(centred) == 0, math.nan, math.inf)
+    return (2.0 / dof) * gk * centred
+
+
+def _std_vjp(g, ans, x, *, dim, correction, keepdim):
+    """PyTorch's std_backward: var's, of g / (2 std) (0 where std is 0)."""
+    gv = where(_data(ans) == 0, 0.0, g / (ans * 2.0))
+    return _var_vjp(gv, ans, x, dim=dim, correction=correction, keepdim=keepdim)
+
+
+def _reduced_jvp(vjp):
+    """The JVP of a reduction from its VJP: sum(vjp(1) t) over the reduced axes."""
+    def jvp(t, ans, x, *, dim, correction, keepdim):
+        gx = vjp(1.0 + _zeros(ans), ans, x, dim=dim, correction=correction, keepdim=keepdim)
+        return sum_(gx * t, dim=_axes_tuple(dim, x.ndim), keepdim=keepdim)
+    return jvp
+
+
 def _prod_fwd(x, *, dim, keepdim):
     return np.prod(x, axis=_axes(dim, x.ndim), keepdims=keepdim)
 
@@ -791,6 +824,11 @@ log_softmax = defprim("log_softmax", _log_softmax_fwd,
                       (lambda t, ans, x, dim: t - sum_(exp(ans) * t, dim=(dim,), keepdim=True),),
                       grad_fn="LogSoftmaxBackward0", saves=("result",),
                       doc="d log s = dx - sum(s dx)")
+var = defprim("var", _var_fwd, (_var_vjp,), (_reduced_jvp(_var_vjp),), saves=("self",),
+              doc="d var(x) = 2 (x - mean(x)) . dx / (n - correction)")
+std = defprim("std", lambda x, **params: np.sqrt(_var_fwd(x, **params)), (_std_vjp,),
+              (_reduced_jvp(_std_vjp),), saves=("self result",),
+              doc="d std(x) = d var(x) / (2 std(x))")
 mse_loss = defprim("mse_loss", _mse_fwd, _mse_vjp, _mse_jvp, saves=("self target", "self target"),
                    doc="d mean((x - t)^2) = mean(2 (x - t) (dx - dt))")
 nll_loss = defprim("nll_loss", _nll_fwd, (_nll_vjp,),

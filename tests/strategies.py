@@ -357,6 +357,22 @@ def _log_softmax(draw):
                    lambda T, x: _F(T).log_softmax(x, dim), (_real(draw(rngs()), s),))
 
 
+for _name in ("var", "std"):
+    @sampler(_name)
+    def _spread(draw, _name=_name):
+        """x.var() / x.std() over all axes or one, each correction, keepdim or not; the
+        values spread out (std's derivative is infinite where all are equal)."""
+        s = draw(shapes(min_dims=1))
+        x = _real(draw(rngs()), s)
+        dim = draw(st.one_of(st.none(), st.integers(-len(s), len(s) - 1)))
+        correction, keepdim = draw(st.sampled_from([0, 1])), draw(st.booleans())
+        if (x.size if dim is None else s[dim]) <= correction:
+            correction = 0
+        label = f"x.{_name}({dim}, correction={correction}, keepdim={keepdim})"
+        return Program(_name, label, lambda T, x: getattr(x, _name)(
+            dim, correction=correction, keepdim=keepdim), (x,))
+
+
 @sampler("mse_loss")
 def _mse_loss(draw):
     """F.mse_loss of two inputs of one shape, each reduction."""

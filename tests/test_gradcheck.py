@@ -451,6 +451,8 @@ CASES = {
     "logsumexp": (lambda x: minigrad.logsumexp(x, 1), normal(2, 3), {}),
     "softmax": (lambda x: x.softmax(1), normal(2, 3), {}),
     "log_softmax": (lambda x: x.log_softmax(0), normal(2, 3), {}),
+    "var": (lambda x: x.var(dim=1), normal(2, 3), {}),
+    "std": (lambda x: x.std(), normal(2, 3), {}),
     "mse_loss": (lambda x, y: minigrad.nn.functional.mse_loss(x, y), two((2, 3), (2, 3)), {}),
     "nll_loss": (lambda x: minigrad.nn.functional.nll_loss(
         x, minigrad.tensor([2, 0]), weight=minigrad.tensor([0.5, 1.0, 2.0], dtype=x.dtype)),

@@ -82,8 +82,6 @@ COMPOSITE = ("a composite in minigrad (several nodes): its last node does not sa
 KNOWN = {
     **{(label, "out"): VIEW for label in ["x.reshape(4)", "x.t()", "x.permute(1, 0)", "x[0]",
                                            "x.unsqueeze(0)"]},
-    **{(label, 0): COMPOSITE for label in ["x.var()", "x.std()"]},
-    ("x.std()", "out"): COMPOSITE,
     **{("v @ x", 0, needs): "PyTorch's matmul saves the vector as a view, v.unsqueeze(0): "
                             "its message names that view's shape, [1, 2]"
        for needs in [(True, True), (False, True)]},
