@@ -72,22 +72,25 @@ def _where(obj) -> str:
         return "torch/_tensor_docs.py (add_docstr_all)"
 
 
-def _examples(obj) -> tuple[str, str | None]:
-    """The docstring's examples as one cell's source, and why it is left out (or None)."""
+def _blocks(obj) -> list[str]:
+    """The docstring's examples, as blocks: a run of ``>>>`` examples that only
+    their outputs and blank lines separate is one block."""
     doc = inspect.getdoc(obj) or ""
-    examples = doctest.DocTestParser().get_examples(doc)
-    source = "".join(e.source for e in examples)
-    required = SKIP_DIRECTIVE.search(source)
-    if required:
-        return source, f"needs {required.group('what')} (xdoctest: +REQUIRES)"
-    if re.search(r"\bcuda\b|device=['\"]cuda", source):
-        return source, "needs a GPU (uses cuda)"
-    return source, None
+    lines = doc.split("\n")
+    blocks: list[list[str]] = []
+    end = None
+    for e in doctest.DocTestParser().get_examples(doc):
+        between = lines[end:e.lineno] if end is not None else ["prose"]
+        if any(line.strip() for line in between):
+            blocks.append([])
+        blocks[-1].append(e.source)
+        end = e.lineno + e.source.count("\n") + e.want.count("\n")
+    return ["".join(b) for b in blocks]
 
 
-def collect(kind: str) -> list[tuple[str, str, str, str | None, str]]:
-    """(qualified name, where, source, reason left out, module) for each docstring
-    with examples."""
+def collect(kind: str) -> list[dict]:
+    """One entry per block of ``>>>`` examples: qualname, where, block (1, 2, ...),
+    blocks (how many the docstring has), source, module, reason (left out, or None)."""
     seen: set[int] = set()
     found = []
     if kind == "tensor":
@@ -101,10 +104,18 @@ def collect(kind: str) -> list[tuple[str, str, str, str | None, str]]:
         if not doc or id(doc) in seen:
             continue
         seen.add(id(doc))
-        source, reason = _examples(obj)
-        if source.strip():
-            module = getattr(inspect.unwrap(obj), "__module__", None) or qualname.rsplit(".", 1)[0]
-            found.append((qualname, _where(obj), source, reason, module))
+        blocks = [b for b in _blocks(obj) if b.strip()]
+        module = getattr(inspect.unwrap(obj), "__module__", None) or qualname.rsplit(".", 1)[0]
+        required = None
+        for k, source in enumerate(blocks, 1):
+            need = SKIP_DIRECTIVE.search(source)
+            required = required or (need and f"needs {need.group('what')} (xdoctest: +REQUIRES)")
+            reason = required
+            if reason is None and re.search(r"\bcuda\b|device=['\"]cuda", source):
+                reason = "needs a GPU (uses cuda)"
+            found.append({"qualname": qualname, "where": _where(obj), "block": k,
+                          "blocks": len(blocks), "source": source, "module": module,
+                          "reason": reason})
     return found
 
 
@@ -112,30 +123,55 @@ def _import_line(module: str) -> str:
     return f"from {module} import *  # added: PyTorch's doctests run in the module's namespace"
 
 
-def _classify(cells: list[list], stem: str, folder: Path) -> None:
-    """Run the kept cells under PyTorch twice; a cell that needs its module's
-    names gets them; fragments and unsteady output are left out."""
+def _title(c: dict, continued: bool) -> str:
+    title = f"{c['qualname']} ({c['where']})"
+    if c["blocks"] > 1:
+        title += f", example {c['block']} of {c['blocks']}"
+    return title + (" (continued)" if continued else "")
+
+
+def _cells_text(cells: list[dict]) -> list[str]:
+    """The kept cells, each marked as continuing the one before when it is the
+    next example of the same docstring."""
+    out, previous = [], None
+    for c in cells:
+        if c["reason"] is not None:
+            out += ["", f"# %% left out: {_title(c, False)}: {c['reason']}"]
+            continue
+        continued = previous is not None and previous["qualname"] == c["qualname"]
+        out += ["", f"# %% {_title(c, continued)}", c["source"].rstrip("\n")]
+        previous = c
+    return out
+
+
+def _classify(cells: list[dict], stem: str, folder: Path) -> None:
+    """Run the kept cells under PyTorch twice; a docstring that needs its module's
+    names gets them (in its first example); fragments and unsteady output are left out."""
     path = folder / f"{stem}.tmp.txt"
+    imported: set[str] = set()
     try:
         while True:
-            kept = [c for c in cells if c[3] is None]
-            path.write_text("# mode: repl\n" + "".join(f"# %% {c[0]}\n{c[2]}" for c in kept),
+            path.write_text("# mode: repl\n" + "\n".join(_cells_text(cells)) + "\n",
                             encoding="utf-8")
             corpus = harness.parse(path)
             first, second = harness.run(corpus, "torch"), harness.run(corpus, "torch")
+            kept = [c for c in cells if c["reason"] is None]
             changed = False
             for c, cell in zip(kept, corpus.cells):
                 text = first[cell.id]
                 error = re.search(r"^(NameError|ImportError|ModuleNotFoundError): .*$", text, re.M)
-                if (error and error.group(1) == "NameError" and not c[4]
-                        and not c[0].startswith("torch.Tensor.")):
-                    c[2], c[4] = _import_line(c[5]) + "\n" + c[2], True
+                if (error and error.group(1) == "NameError" and c["qualname"] not in imported
+                        and not c["qualname"].startswith("torch.Tensor.")):
+                    head = next(d for d in kept if d["qualname"] == c["qualname"])
+                    head["source"] = _import_line(c["module"]) + "\n" + head["source"]
+                    imported.add(c["qualname"])
                     changed = True
-                elif error:
-                    c[3] = f"a fragment: PyTorch raises {error.group(0)}"
+                    break  # run again: the names may be all that block needed
+                if error:
+                    c["reason"] = f"a fragment: PyTorch raises {error.group(0)}"
                     changed = True
                 elif first[cell.id] != second[cell.id]:
-                    c[3] = "prints something different on every run (timings, ids)"
+                    c["reason"] = "prints something different on every run (timings, ids)"
                     changed = True
             if not changed:
                 return
@@ -148,22 +184,19 @@ TITLES = {"autograd": "torch.autograd", "func": "torch.func",
 
 
 def write(kind: str, stem: str, title: str, folder: Path = HERE) -> tuple[int, int]:
-    # [qualname, where, source, reason left out, names of its module added, module]
-    cells = [[*c[:4], False, c[4]] for c in collect(kind)]
+    cells = collect(kind)
     _classify(cells, stem, folder)
     out = [
         f"# {title}: the >>> examples in the docstrings of PyTorch {torch.__version__}",
-        f"# (git {torch.version.git_version}), as installed; one cell per docstring, its",
-        "# prompts removed.  Made by tests/tutorials/extract_docstrings.py: do not edit.",
+        f"# (git {torch.version.git_version}), as installed; one cell per block of",
+        "# examples, its prompts removed; a cell marked (continued) runs on from the one",
+        "# before, as the next example of the same docstring.",
+        "# Made by tests/tutorials/extract_docstrings.py: do not edit.",
         LICENCE,
     ]
-    for qualname, where, source, reason, *_ in cells:
-        if reason is not None:
-            out += ["", f"# %% left out: {qualname} ({where}): {reason}"]
-        else:
-            out += ["", f"# %% {qualname} ({where})", source.rstrip("\n")]
+    out += _cells_text(cells)
     (folder / f"{stem}.py").write_text("\n".join(out) + "\n", encoding="utf-8")
-    return sum(c[3] is None for c in cells), len(cells)
+    return sum(c["reason"] is None for c in cells), len(cells)
 
 
 def main() -> int:

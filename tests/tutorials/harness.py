@@ -15,9 +15,11 @@ The header's ``# mode:`` line says how a cell shows values:
   last expression is printed; an exception ends the cell.
 * ``repl``: every top-level statement is a ``>>>`` line of an interactive
   session (docstring examples): every expression's value is printed and an
-  exception ends that statement only.  Each cell is a docstring of its own: it
-  runs in a fresh namespace holding ``torch`` (as PyTorch's doctests do) and
-  fresh global state (grad mode, default dtype, print options).
+  exception ends that statement only.  Each cell is a docstring's block of
+  examples: it runs in a fresh namespace holding ``torch`` (as PyTorch's
+  doctests do) and fresh global state (grad mode, default dtype, print
+  options), unless its marker line ends "(continued)": then it runs on from
+  the cell before (the next block of the same docstring).
 
 A header line ``# cells: independent`` makes a ``script`` file's cells separate
 programs too (the "Learning PyTorch with Examples" scripts, each run on its own).
@@ -68,6 +70,7 @@ class Cell:
     id: str  # "<file stem>:cell-<n>"
     source: str
     line: int  # line of the cell's first source line in the file
+    continues: bool = False  # "(continued)": runs on from the cell before (same namespace)
 
 
 @dataclass
@@ -101,12 +104,13 @@ def parse(path: Path) -> Corpus:
     corpus = Corpus(path, "", "script")
     current: list[str] | None = None
     start = 0
+    continues = False
 
     def close() -> None:
         if current is not None:
             text = "\n".join(current).strip("\n")
             n = len(corpus.cells) + 1
-            corpus.cells.append(Cell(f"{path.stem}:cell-{n}", text, start))
+            corpus.cells.append(Cell(f"{path.stem}:cell-{n}", text, start, continues))
 
     for number, line in enumerate(lines, 1):
         m = MARKER.match(line)
@@ -118,6 +122,7 @@ def parse(path: Path) -> Corpus:
                 current = None
             else:
                 current, start = [], number + 1
+                continues = m.group(1).rstrip().endswith("(continued)")
         elif current is not None:
             current.append(line)
         else:
@@ -255,7 +260,7 @@ def run(corpus: Corpus, engine: str) -> dict[str, str]:
         torch.set_num_threads(1)
     try:
         for n, cell in enumerate(corpus.cells, 1):
-            if corpus.independent or n == 1:
+            if (corpus.independent and not cell.continues) or n == 1:
                 _reset(engine)
                 ns: dict = {"__name__": "__main__"}
                 if corpus.mode == "repl":
