@@ -311,8 +311,14 @@ def _dims_up(dim, ndim: int):
     return tuple(d % ndim + 1 for d in dim)
 
 
+_OVER_DIMS = {"SumBackward0": "SumBackward1", "MeanBackward0": "MeanBackward1",
+              "ProdBackward0": "ProdBackward1"}
+
+
 def _reduction(prim, args, params, name, level):
     x = args[0]
+    if params["dim"] is None and (name or prim.grad_fn) in _OVER_DIMS:
+        name = _OVER_DIMS[name or prim.grad_fn]  # (a sum of all becomes one over dims)
     return prim.apply((x._value,), {**params, "dim": _dims_up(params["dim"], x.ndim)}, name)
 
 
@@ -322,7 +328,7 @@ def _prod(prim, args, params, name, level):
         return _reduction(prim, args, params, name, level)
     v = x._value  # (prod's rules take one dim or None: the batch flattened first)
     flat = rules.reshape.apply((v,), {"shape": (v.shape[0], x.numel())})
-    out = prim.apply((flat,), {"dim": 1, "keepdim": False}, name)
+    out = prim.apply((flat,), {"dim": 1, "keepdim": False}, _OVER_DIMS.get(name, name))
     if params["keepdim"]:
         out = rules.unsqueeze.apply((out,), {"shape": (v.shape[0],) + (1,) * x.ndim})
     return out
@@ -394,6 +400,9 @@ def _matmul(prim, args, params, name, level):
     an unbatched matrix, the batch is folded into the rows of one product instead
     (one large GEMM, not one small product per example)."""
     x, y = args
+    if not _at(y, level) and y.ndim == 1 and _at(x, level):  # (B, ..., k) @ (k,): as is
+        v = x._value
+        return rules.matmul.apply((v, y), name="MvBackward0" if v.ndim == 2 else name)
     if not _at(y, level) and y.ndim == 2:  # (B, ..., k) @ (k, p): as (B * ..., k) @ (k, p)
         v = x._value
         flat = rules.reshape.apply((v,), {"shape": (math.prod(v.shape[:-1]), v.shape[-1])})

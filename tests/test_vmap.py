@@ -348,6 +348,33 @@ print(vmap(lambda a: vmap(assign_batched)(a))(torch.arange(12.).reshape(2, 3, 2)
 """
 
 
+THROUGH = r"""
+x = torch.tensor([[1., 2., 3.], [3., 4., 5.]], requires_grad=True)
+w = torch.tensor([0.5, -1., 2.], requires_grad=True)
+y = vmap(lambda a: (a * w).sin().sum())(x)
+print(y, vmap(lambda a: a.prod())(x), vmap(lambda a: a.mean())(x))
+y.sum().backward()
+print(x.grad, w.grad)
+z = vmap(lambda a, b: a @ b, in_dims=(0, None))(x, w)
+print(z, torch.autograd.grad(z.sum(), x, create_graph=True))
+"""
+
+
+def test_backward_through_vmap_prints_what_torch_prints(torch):
+    import contextlib
+    import io
+
+    import torch.func
+
+    def run(lib, F):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(THROUGH, {"torch": lib, "vmap": F.vmap})
+        return out.getvalue()
+
+    assert run(minigrad, mf) == run(torch, torch.func)
+
+
 def test_inside_vmap_prints_what_torch_prints(torch):
     import contextlib
     import io
