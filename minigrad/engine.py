@@ -363,13 +363,15 @@ def _saved_positions(node) -> list:
 
 
 def _pack(node, out) -> None:
-    """Give each tensor ``node`` saves to the innermost pack hook; keep what it returns."""
+    """Give each tensor ``node`` saves to the innermost pack hook (run, as PyTorch runs
+    it, with grad mode off); keep what it returns."""
     pack, unpack = saved_hooks[-1]
     packed = {}
-    for i in _saved_positions(node):
-        value = out if i < 0 else node._args[i]
-        if isinstance(value, _tensor.Tensor):  # (a Python number is not packed)
-            packed[i] = (unpack, pack(value))
+    with grad_mode.no_grad():
+        for i in _saved_positions(node):
+            value = out if i < 0 else node._args[i]
+            if isinstance(value, _tensor.Tensor):  # (a Python number is not packed)
+                packed[i] = (unpack, pack(value))
     if packed:
         PACKED[node] = packed
 
@@ -397,7 +399,9 @@ class SavedTensor:
     def register_hooks(self, pack_hook, unpack_hook) -> None:
         node, i = self._node, self._i
         value = node._ans if i < 0 else node._args[i]._data
-        PACKED.setdefault(node, {})[i] = (unpack_hook, pack_hook(_tensor.Tensor._make(value)))
+        with grad_mode.no_grad():
+            packed = pack_hook(_tensor.Tensor._make(value))
+        PACKED.setdefault(node, {})[i] = (unpack_hook, packed)
 
     def __repr__(self) -> str:
         return f"<torch._C._autograd.SavedTensor object at {hex(id(self))}>"

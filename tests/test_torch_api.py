@@ -662,3 +662,30 @@ def test_mse_loss_is_one_node_with_pytorchs_bits(shape, reduction, dtype):
     assert got_next == want_next
     for g, w in zip(got, want):
         assert np.array_equal(g, w)
+
+
+def _function_saving_through_hooks(T):
+    log = []
+
+    class Square(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x * x
+            ctx.save_for_backward(x, y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            x, y = ctx.saved_tensors
+            return 2 * x * g
+
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    with T.autograd.graph.saved_tensors_hooks(lambda t: (log.append(f"pack {t!r}"), t * 10)[1],
+                                              lambda t: (log.append(f"unpack {t!r}"), t)[1]):
+        y = Square.apply(a)
+    y.sum().backward()
+    return log, a.grad
+
+
+def test_saved_tensors_hooks_pack_what_a_custom_function_saves():
+    same(_function_saving_through_hooks)

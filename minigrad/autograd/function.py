@@ -87,6 +87,7 @@ class BackwardCFunction(engine.Node, engine.GradFn, FunctionCtx):
 
     _forward_cls: type
     _freed = False  # (a plain attribute here: set by _release)
+    _packed = None  # what saved_tensors_hooks' pack hook returned for each saved tensor
 
     def __repr__(self) -> str:
         return f"<torch.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
@@ -103,6 +104,8 @@ class BackwardCFunction(engine.Node, engine.GradFn, FunctionCtx):
         """The tensors given to ``save_for_backward``, checked for in-place changes."""
         if self._freed:
             raise RuntimeError(engine.SECOND_BACKWARD)
+        if self._packed is not None:  # (saved through saved_tensors_hooks: unpacked)
+            return tuple(None if p is None else p[0](p[1]) for p in self._packed)
         out = []
         for t, version in zip(self._saved, self._saved_versions, strict=True):
             if isinstance(t, int):  # output number t: rebuilt, to keep no cycle
@@ -174,6 +177,7 @@ class BackwardCFunction(engine.Node, engine.GradFn, FunctionCtx):
     def _release(self) -> None:
         self._freed = bool(self._saved)
         self._saved = self._saved_outputs = ()
+        self._packed = None
 
 
 def _fit_gradient(gi: Tensor, meta: tuple, name: str, i: int, create_graph: bool):
@@ -308,6 +312,10 @@ def _record(ctx: BackwardCFunction, args: tuple, outputs: tuple) -> None:
             saved.append(t)
         versions.append(None if t is None else t._vbox[0])
     ctx._saved, ctx._saved_versions, ctx._saved_outputs = tuple(saved), versions, saved_outputs
+    if engine.saved_hooks:  # torch.autograd.graph.saved_tensors_hooks: packed now
+        pack, unpack = engine.saved_hooks[-1]
+        with grad_mode.no_grad():
+            ctx._packed = [None if t is None else (unpack, pack(t)) for t in ctx.to_save]
     del ctx.to_save
 
 
