@@ -39,6 +39,13 @@ BINARY = {
     "torch.cat([x, y])": (M, lambda T, x, y: T.cat([x, y])),
     "torch.stack([x, y])": (M, lambda T, x, y: T.stack([x, y])),
     "F.mse_loss(x, y)": (M, lambda T, x, y: F(T).mse_loss(x, y)),
+    "torch.outer(v, w)": (V, lambda T, v, w: T.outer(v, w)),
+    "torch.bmm": (([M[0]], [M[1]]), lambda T, x, y: T.bmm(x, y)),
+    "x @ batched y": ((M[0], [M[1], M[0]]), lambda T, x, y: x @ y),
+    "x + row": ((M[0], V[0]), lambda T, x, v: x + v),
+    "x * row": ((M[0], V[0]), lambda T, x, v: x * v),
+    "x / row": ((M[0], V[0]), lambda T, x, v: x / v),
+    "F.linear(x, w)": (M, lambda T, x, w: F(T).linear(x, w)),
     "F.binary_cross_entropy_with_logits(x, y)":
         (M, lambda T, x, y: F(T).binary_cross_entropy_with_logits(x, y / 3)),
 }
@@ -71,6 +78,16 @@ UNARY = {
     "x.permute(1, 0)": lambda T, x: x.permute(1, 0), "x[0]": lambda T, x: x[0],
     "x[torch.tensor([0, 0])]": lambda T, x: x[T.tensor([0, 0])],
     "x.unsqueeze(0)": lambda T, x: x.unsqueeze(0),
+    "x.split(1)[0] * 1": lambda T, x: x.split(1)[0] * 1,
+    "x.unbind()[1] * 1": lambda T, x: x.unbind()[1] * 1,
+    "F.softmax(x, 1)": lambda T, x: F(T).softmax(x, 1),
+    "x.sum(1, keepdim=True)": lambda T, x: x.sum(1, keepdim=True),
+    "x.max(1).values": lambda T, x: x.max(1).values,
+    "torch.diag(x)": lambda T, x: T.diag(x),
+    "x.movedim(0, 1) * 1": lambda T, x: x.movedim(0, 1) * 1,
+    "F.dropout(x, 0.0)": lambda T, x: F(T).dropout(x, 0.0) * 1,
+    "x.var(0)": lambda T, x: x.var(0),
+    "x.std(1)": lambda T, x: x.std(1),
     "x[:1].expand(3, 2) * 1": lambda T, x: x[:1].expand(3, 2) * 1,
 }
 
@@ -79,6 +96,9 @@ VIEW = ("minigrad refuses an in-place change of a view of a tensor that requires
         "(PyTorch rebases the view's history)")
 COMPOSITE = ("a composite in minigrad (several nodes): its last node does not save the "
              "inputs that PyTorch's single node saves")
+SAVES_A_VIEW = ("PyTorch saves a view of the input (v.unsqueeze(1) for outer, w.t() for "
+                "linear, the batched operand reshaped): its message names that view, "
+                "minigrad's the input")
 KNOWN = {
     **{(label, "out"): VIEW for label in ["x.reshape(4)", "x.t()", "x.permute(1, 0)", "x[0]",
                                            "x.unsqueeze(0)"]},
@@ -86,6 +106,11 @@ KNOWN = {
                             "its message names that view's shape, [1, 2]"
        for needs in [(True, True), (False, True)]},
     ("F.binary_cross_entropy_with_logits(x, y)", 0, (True, False)): COMPOSITE,
+    # Both raise; PyTorch's message names the view of the input that it saved:
+    **{key: SAVES_A_VIEW for key in [
+        ("torch.outer(v, w)", 0, (True, True)), ("F.linear(x, w)", 1, (True, True)),
+        ("x @ batched y", 0, (True, True)), ("x @ batched y", 1, (True, True)),
+        ("x @ batched y", 1, (True, False)), ("x @ batched y", 0, (False, True))]},
 }
 
 
