@@ -359,7 +359,8 @@ def _saved_positions(node) -> list:
     prim = node._prim
     saved = prim.saved_values(node._args, node._next)
     names = dict.fromkeys(n for names in prim.saved for n in names if n in saved)
-    return [-1 if n == "result" else 0 if n == "self" else 1 for n in names]
+    positions = [-1 if n == "result" else 0 if n == "self" else 1 for n in names]
+    return [i for i in positions if i < len(node._args)]  # (max(dim)'s indices: a parameter)
 
 
 def _pack(node, out) -> None:
@@ -446,6 +447,29 @@ def _saved_value(view, name: str, raw: bool):
     if isinstance(value, _tensor.Tensor) or "exponent" in name:
         return value
     return _tensor.Tensor._make(np.asarray(value))  # (a number, as PyTorch wraps it)
+
+
+# Inference tensors (made under inference_mode) ----------------------------------------
+
+inference_made = [False]  # whether any was: until then record need not look
+NO_SAVING_INFERENCE = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead "
+    "of `torch.inference_mode()`.")
+
+
+def mark_inference(t: Tensor) -> None:
+    t._inference = True
+    inference_made[0] = True
+
+
+def _refuse_inference(node, out) -> None:
+    """PyTorch's error if ``node`` saves an inference tensor."""
+    for i in _saved_positions(node):
+        value = out if i < 0 else node._args[i]
+        if getattr(value, "_inference", False):
+            raise RuntimeError(NO_SAVING_INFERENCE)
 
 
 def bump_version(t: Tensor) -> None:
@@ -550,8 +574,12 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
             node._out = weakref.ref(out) if prim.reads_ans else _no_output
         out._node = node
         out._requires_grad = True
+        if inference_made[0] and prim.saves:
+            _refuse_inference(node, out)
         if saved_hooks and prim.saves:  # torch.autograd.graph.saved_tensors_hooks
             _pack(node, out)
+    elif grad_mode._state.inference:
+        mark_inference(out)
     if op_counter[0] is not None:  # minigrad.counting: one forward evaluation
         op_counter[0].count_forward(prim)
     if forward_hook[0] is not None:

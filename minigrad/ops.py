@@ -1327,6 +1327,11 @@ VIEW_LEAF_INPLACE = ("a view of a leaf Variable that requires grad is being used
 
 
 def _check_inplace(x: Tensor, view: bool = False) -> None:
+    if x._inference and not grad_mode._state.inference:
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed.You can "
+            "make a clone to get a normal tensor before doing inplace update.See "
+            "https://github.com/pytorch/rfcs/pull/17 for more details.")
     if not grad_mode._state.enabled:
         return
     if x._requires_grad and "_split_output" in x.__dict__:

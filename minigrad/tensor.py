@@ -111,6 +111,7 @@ class Tensor:
     _base = None  # the tensor a view was taken of
     _fw = None  # the forward-mode tangent (autograd/forward_ad.py)
     _output_nr = 0  # which output of grad_fn (custom Functions may have several)
+    _inference = False  # made under inference_mode (see is_inference)
     __array_ufunc__ = None  # NumPy defers to our operators: np.float64(2) * t is a Tensor
 
     # Construction ------------------------------------------------------------------
@@ -140,6 +141,8 @@ class Tensor:
         t._node = node
         t._requires_grad = requires_grad
         t._vbox = engine.NEVER_CHANGED
+        if grad_mode._state.inference:
+            engine.mark_inference(t)
         return t
 
     def _graph_node(self):
@@ -172,6 +175,9 @@ class Tensor:
             )
         if value and not self.dtype.is_floating_point:
             raise RuntimeError(FLOAT_ONLY)
+        if value and self._inference and not grad_mode._state.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside "
+                               "InferenceMode is not allowed.")
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -247,7 +253,14 @@ class Tensor:
         """The same data (shared), cut from the graph."""
         t = Tensor._make(self._data)
         t._vbox = self._version_counter()
+        if self._inference:
+            t._inference = True
         return t
+
+    def is_inference(self) -> bool:
+        """Whether this tensor was made under ``inference_mode``: autograd may not save
+        it, nor may it change in place outside inference mode."""
+        return self._inference
 
     def detach_(self) -> Tensor:
         self._node = None
@@ -264,6 +277,8 @@ class Tensor:
 
     @property
     def _version(self) -> int:
+        if self._inference:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return self._vbox[0]
 
     def _version_counter(self) -> list:

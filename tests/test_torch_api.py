@@ -689,3 +689,54 @@ def _function_saving_through_hooks(T):
 
 def test_saved_tensors_hooks_pack_what_a_custom_function_saves():
     same(_function_saving_through_hooks)
+
+
+# Inference tensors --------------------------------------------------------------------
+
+def _made_under_inference(T):
+    with T.inference_mode():
+        return T.ones(3) * 2
+
+
+def _marks(T):
+    x = T.ones(1, 2, 3, requires_grad=True)
+    with T.inference_mode():
+        y = x * x
+        inside = (y.requires_grad, y.is_inference(), x.is_inference(), T.ones(2).is_inference())
+        y.add_(1)  # (in place inside inference mode is allowed)
+    z = _made_under_inference(T)
+    w = T.ones(3, requires_grad=True)
+    return (inside, y.is_inference(), (z + w).grad_fn.name(), z.clone().is_inference(),
+            z.detach().is_inference(), (z * 1).is_inference())
+
+
+INFERENCE = {
+    "inference tensors": _marks,
+    "an inference tensor has no version": lambda T: _made_under_inference(T)._version,
+    "in place outside inference mode": lambda T: _made_under_inference(T).add_(1),
+    "saved for backward": lambda T: _made_under_inference(T) * T.ones(3, requires_grad=True),
+    "requires_grad_ outside inference mode": lambda T: _made_under_inference(T)
+        .requires_grad_(),
+}
+
+
+@pytest.mark.parametrize("program", INFERENCE.values(), ids=INFERENCE.keys())
+def test_inference_tensors_are_pytorchs(program):
+    same(program)
+
+
+def _hooks_on_max_along_a_dim(T):
+    log = []
+    x = T.tensor([[1.0, 5.0], [4.0, 2.0]], requires_grad=True)
+    with T.autograd.graph.saved_tensors_hooks(lambda t: (log.append("pack"), t)[1],
+                                              lambda t: (log.append("unpack"), t)[1]):
+        y = x.max(0).values.sum()
+    y.backward()
+    return log, x.grad
+
+
+def test_saved_tensors_hooks_skip_what_is_no_tensor_input():
+    """max(dim) saves its indices (a parameter here): nothing is packed, as in PyTorch...
+    where the indices are an output, which its hooks do pack."""
+    got, want = run(mg, _hooks_on_max_along_a_dim), run(torch, _hooks_on_max_along_a_dim)
+    assert got.replace("[]", "['pack', 'unpack']") == want
