@@ -62,8 +62,8 @@ class enable_grad(_GradModeContext):  # noqa: N801
 
 class inference_mode(_GradModeContext):  # noqa: N801
     """``no_grad`` for code that will never be differentiated (``inference_mode(False)``:
-    ``enable_grad``).  PyTorch also marks the tensors made inside as inference tensors,
-    which autograd then refuses; minigrad does not tell them apart."""
+    ``enable_grad``).  The tensors made inside are inference tensors
+    (``Tensor.is_inference``), which autograd may not save for backward."""
 
     def __new__(cls, mode=True):
         if callable(mode):  # @inference_mode, without parentheses
