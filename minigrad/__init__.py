@@ -10,6 +10,8 @@ runs tutorial code unchanged.  Read it bottom-up:
 * ``creation.py`` tensor, zeros, arange, randn, ...
 * ``grad_mode.py`` no_grad / enable_grad
 * ``autograd/``   backward and grad
+* ``func.py``     torch.func's transforms (grad, vjp, jvp, jacrev, jacfwd, vmap)
+* ``batching.py`` what makes vmap a transform: a batching rule per primitive
 """
 
 import warnings as _warnings
