@@ -147,6 +147,30 @@ def _per_example_stack(outs, level):
     return _make(rules.stack.apply(tuple(outs), {"dim": 0}), level)
 
 
+def _batched_index(idx) -> bool:
+    """Whether an index holds a batched tensor (indices that differ per example)."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    return any(type(i) is BatchedTensor for i in items)
+
+
+def _index_per_example(getitem, x: Tensor, idx) -> BatchedTensor:
+    """``x[idx]`` where ``idx`` holds batched tensors: one example at a time."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    spots = [k for k, i in enumerate(items) if type(i) is BatchedTensor]
+    if any(items[k].dtype.name == "bool" for k in spots):
+        raise RuntimeError("vmap: We do not support batching operators that can support "
+                           "dynamic shape. Attempting to batch over indexing with a boolean "
+                           "mask.")
+
+    def one(x, *picked):
+        full = list(items)
+        for k, i in zip(spots, picked, strict=True):
+            full[k] = i
+        return getitem(x, tuple(full) if isinstance(idx, tuple) else full[0])
+
+    return _per_example(one, x, *(items[k] for k in spots))
+
+
 def _setitem(x: Tensor, idx, value) -> None:
     """``x[idx] = value`` inside vmap: into the batch (``x`` must be batched where
     ``value`` is, as in PyTorch)."""
@@ -159,6 +183,8 @@ def _setitem(x: Tensor, idx, value) -> None:
             "Please try to use out-of-place operators instead of inplace arithmetic. If said "
             "operator is being called inside the PyTorch framework, please file a bug report "
             "instead.")
+    if _batched_index(idx):
+        raise NotImplementedError("minigrad's vmap: x[idx] = v with a batched index")
     if _at(value, level):  # (its example axes aligned with the indexed part's, from the end)
         value = value._value
         value = rules.unsqueeze.apply((value,), {"shape": (value.shape[0],) + (1,) * max(
@@ -455,5 +481,7 @@ BatchedTensor.dispatch = staticmethod(dispatch)
 BatchedTensor.compare = staticmethod(_compare)
 BatchedTensor.per_example = staticmethod(_per_example)
 BatchedTensor.setitem = staticmethod(_setitem)
+BatchedTensor.batched_index = staticmethod(_batched_index)
+BatchedTensor.index_per_example = staticmethod(_index_per_example)
 BatchedTensor.like = staticmethod(lambda x, t: rewrapped(t, levels(x)))
 rules.VMAP[1] = BatchedTensor

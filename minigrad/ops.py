@@ -1289,6 +1289,8 @@ def _normalise_index(x: Tensor, idx):
 
 
 def getitem(x: Tensor, idx) -> Tensor:
+    if rules.VMAP[0] and rules.VMAP[1].batched_index(idx):  # (inside vmap: per example)
+        return rules.VMAP[1].index_per_example(getitem, x, idx)
     index, advanced, name = _normalise_index(x, idx)
     out = rules.getitem.apply((x,), {"idx": index, "advanced": advanced}, name=name)
     return out if advanced else _view_of(out, x)
@@ -1389,6 +1391,8 @@ def _commit(x: Tensor, result: Tensor) -> Tensor:
         node._args = tuple(_private(a, copy) if isinstance(a, Tensor) and a._data is old else a
                            for a in args)
         node._arrays = tuple(copy if d is old else d for d in node._arrays)
+    if engine.mutation_allowed:  # (graph.allow_mutation_on_saved_tensors)
+        engine.stash_saved(x)
     x._data[...] = result._data
     engine.bump_version(x)
     if result._node is not None:

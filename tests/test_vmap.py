@@ -345,6 +345,13 @@ for f in (assign, into_unbatched, add_into_unbatched, lambda a: a.mul_(2)):
     except RuntimeError as e:
         print("RuntimeError:", e)
 print(vmap(lambda a: vmap(assign_batched)(a))(torch.arange(12.).reshape(2, 3, 2)))
+m, i, j = torch.arange(12.).reshape(3, 4), torch.tensor([1, 3, 0]), torch.tensor([[0, 1], [2, 2], [3, 0]])
+print(vmap(lambda a, k: a[k])(m, i), vmap(lambda a, k: a[k])(m, j), vmap(lambda k: m[:, k])(i))
+print(vmap(lambda a, k: a[k] * 2, in_dims=(None, 0))(m[0], i))
+try:
+    vmap(lambda a, b: a[b > 5])(m, m)
+except RuntimeError as e:
+    print("RuntimeError:", e)
 """
 
 
