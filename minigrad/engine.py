@@ -449,6 +449,40 @@ def _saved_value(view, name: str, raw: bool):
     return _tensor.Tensor._make(np.asarray(value))  # (a number, as PyTorch wraps it)
 
 
+# allow_mutation_on_saved_tensors (autograd/graph.py) ----------------------------------
+
+mutation_allowed: list = []  # one registry per context in force: tensor -> its savers
+
+
+def register_saver(node, out) -> None:
+    """Note that ``node`` saved its tensors, so a change in place can stash their values."""
+    savers = mutation_allowed[-1]
+    for i in _saved_positions(node):
+        value = out if i < 0 else node._args[i]
+        if isinstance(value, _tensor.Tensor):  # (by id: a Tensor's == is elementwise)
+            savers.setdefault(id(value), (weakref.ref(value), []))[1].append(
+                (weakref.ref(node), i))
+
+
+def stash_saved(t: Tensor) -> None:
+    """Before ``t`` changes in place: each node that saved it keeps a copy of its value."""
+    tensor, savers = mutation_allowed[-1].pop(id(t), (None, ()))
+    for ref, i in savers if tensor is not None and tensor() is t else ():
+        node = ref()
+        if node is None or node._args is None:
+            continue
+        copy = np.array(t._data, copy=True)
+        if i < 0:
+            node._ans, node._out = copy, _no_output
+            continue
+        kept = _tensor.Tensor._make(copy, t._node, t._requires_grad)
+        kept._accum = t._accum
+        node._args = node._args[:i] + (kept,) + node._args[i + 1:]
+        node._arrays = node._arrays[:i] + (copy,) + node._arrays[i + 1:]
+        if node._versions is not None:
+            kept._vbox = [node._versions[i]]
+
+
 # Inference tensors (made under inference_mode) ----------------------------------------
 
 inference_made = [False]  # whether any was: until then record need not look
@@ -576,6 +610,8 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
         out._requires_grad = True
         if inference_made[0] and prim.saves:
             _refuse_inference(node, out)
+        if mutation_allowed and prim.saves:
+            register_saver(node, out)
         if saved_hooks and prim.saves:  # torch.autograd.graph.saved_tensors_hooks
             _pack(node, out)
     elif grad_mode._state.inference:

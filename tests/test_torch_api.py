@@ -740,3 +740,31 @@ def test_saved_tensors_hooks_skip_what_is_no_tensor_input():
     where the indices are an output, which its hooks do pack."""
     got, want = run(mg, _hooks_on_max_along_a_dim), run(torch, _hooks_on_max_along_a_dim)
     assert got.replace("[]", "['pack', 'unpack']") == want
+
+
+def _mutation_allowed(T):
+    with T.autograd.graph.allow_mutation_on_saved_tensors():
+        a = T.ones(2, 3, requires_grad=True)
+        b = a.clone()
+        out = (b ** 2).sum()
+        b.sin_()  # (b ** 2 saved b: it keeps b's old value)
+        out.sum().backward()
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        e = x.exp()
+        c = (e * 3).sum()
+        e.mul_(10)  # (exp saved its output)
+        (c + (e * x).sum()).backward()
+    return a.grad, b, x.grad
+
+
+def _mutation_not_allowed(T):
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    b = a.clone()
+    out = (b ** 2).sum()
+    b.sin_()
+    out.backward()
+
+
+@pytest.mark.parametrize("program", [_mutation_allowed, _mutation_not_allowed])
+def test_allow_mutation_on_saved_tensors_is_pytorchs(program):
+    same(program)

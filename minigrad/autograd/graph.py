@@ -57,6 +57,18 @@ class disable_saved_tensors_hooks:  # noqa: N801
         _disabled.pop()
 
 
+class allow_mutation_on_saved_tensors:  # noqa: N801
+    """While in force, a tensor that a node saved may change in place: the node keeps a
+    copy of the value it saved, made just before the change."""
+
+    def __enter__(self) -> allow_mutation_on_saved_tensors:
+        engine.mutation_allowed.append({})
+        return self
+
+    def __exit__(self, *exc) -> None:
+        engine.mutation_allowed.pop()
+
+
 def increment_version(tensor) -> None:
     """Count an in-place change of ``tensor`` (made to its data directly), so that a
     node that saved it refuses to use it, as after any in-place op."""
@@ -108,4 +120,5 @@ def register_multi_grad_hook(tensors, fn, *, mode: str = "all"):
 
 
 __all__ = ["Node", "RemovableHandle", "saved_tensors_hooks", "save_on_cpu",
-           "disable_saved_tensors_hooks", "increment_version", "register_multi_grad_hook"]
+           "disable_saved_tensors_hooks", "allow_mutation_on_saved_tensors",
+           "increment_version", "register_multi_grad_hook"]
