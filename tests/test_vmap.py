@@ -142,6 +142,11 @@ NESTED = {
     "grad of vmap": lambda F, t, a, b, c: F.grad(lambda w: F.vmap(lambda x: (w * x).sum().sin())(a).sum())(c),
     "jacrev of vmap": lambda F, t, a, b, c: F.jacrev(lambda w: F.vmap(lambda x: (w * x).exp())(a))(c),
     "jacfwd of vmap": lambda F, t, a, b, c: F.jacfwd(lambda w: F.vmap(lambda x: (w * x).exp())(a))(c),
+    "jvp of vmap": lambda F, t, a, b, c: F.jvp(lambda y: F.vmap(lambda x: (x * c).sin())(y), (a,), (a.cos(),)),
+    "hessian of vmap": lambda F, t, a, b, c: F.hessian(lambda w: F.vmap(lambda x: (w * x).exp().sum())(a).sum())(c),
+    "vmap of vmap of grad": lambda F, t, a, b, c: F.vmap(F.vmap(F.grad(lambda w, x: (w * x).tanh().sum()), in_dims=(None, 0)), in_dims=(0, None))(b, a),
+    "vmap of jacrev of jacrev": lambda F, t, a, b, c: F.vmap(F.jacrev(F.jacrev(lambda x: (b @ x).sin())))(a),
+    "vmap of jacfwd(jacfwd)": lambda F, t, a, b, c: F.vmap(F.jacfwd(F.jacfwd(lambda x: (b @ x).sin())))(a),
 }
 
 
