@@ -768,3 +768,8 @@ def _mutation_not_allowed(T):
 @pytest.mark.parametrize("program", [_mutation_allowed, _mutation_not_allowed])
 def test_allow_mutation_on_saved_tensors_is_pytorchs(program):
     same(program)
+
+
+@pytest.mark.parametrize("budget", [0.0, 1.5])
+def test_region_activation_memory_budget_is_refused_in_eager_mode(budget):
+    same(lambda T: T.autograd.graph.region_activation_memory_budget(budget))

@@ -69,6 +69,16 @@ class allow_mutation_on_saved_tensors:  # noqa: N801
         engine.mutation_allowed.pop()
 
 
+def region_activation_memory_budget(budget: float):
+    """torch.compile's (which activations to recompute in backward); in eager mode, all
+    minigrad has, PyTorch refuses it."""
+    if not 0 <= budget <= 1:
+        raise ValueError("torch.autograd.graph.region_activation_memory_budget: must be in "
+                         f"[0, 1], got {budget}")
+    raise RuntimeError("torch.autograd.graph.region_activation_memory_budget can only be "
+                       "used inside a torch.compile region; it has no effect in eager mode.")
+
+
 def increment_version(tensor) -> None:
     """Count an in-place change of ``tensor`` (made to its data directly), so that a
     node that saved it refuses to use it, as after any in-place op."""
