@@ -121,78 +121,6 @@ class BatchedTensor(Tensor):
     __str__ = __repr__
 
 
-def _compare(fn, a, b) -> BatchedTensor:
-    """A comparison (``fn`` is NumPy's) of ``a`` and ``b``, one of them batched."""
-    from .ops import _compare as comparison
-
-    level = max(t._level for t in (a, b) if type(t) is BatchedTensor)
-    ndim = max(t.ndim for t in (a, b) if isinstance(t, Tensor))
-    va, vb = (_padded(t, ndim) if _at(t, level) else t for t in (a, b))
-    return _make(comparison(fn)(va, vb), level)
-
-
-def _per_example(fn, *args):
-    """``fn(*args)``, some args batched, as a loop over the examples (for functions
-    whose arguments are read as arrays, as nll_loss reads its target)."""
-    level = max(a._level for a in args if type(a) is BatchedTensor)
-    outs = [fn(*(a._value[b] if _at(a, level) else a for a in args))
-            for b in range(_size(args, level))]
-    if isinstance(outs[0], tuple):  # (max(dim)'s values and indices)
-        return type(outs[0])(*(_per_example_stack([o[k] for o in outs], level)
-                               for k in range(len(outs[0]))))
-    return _per_example_stack(outs, level)
-
-
-def _per_example_stack(outs, level):
-    return _make(rules.stack.apply(tuple(outs), {"dim": 0}), level)
-
-
-def _batched_index(idx) -> bool:
-    """Whether an index holds a batched tensor (indices that differ per example)."""
-    items = idx if isinstance(idx, tuple) else (idx,)
-    return any(type(i) is BatchedTensor for i in items)
-
-
-def _index_per_example(getitem, x: Tensor, idx) -> BatchedTensor:
-    """``x[idx]`` where ``idx`` holds batched tensors: one example at a time."""
-    items = idx if isinstance(idx, tuple) else (idx,)
-    spots = [k for k, i in enumerate(items) if type(i) is BatchedTensor]
-    if any(items[k].dtype.name == "bool" for k in spots):
-        raise RuntimeError("vmap: We do not support batching operators that can support "
-                           "dynamic shape. Attempting to batch over indexing with a boolean "
-                           "mask.")
-
-    def one(x, *picked):
-        full = list(items)
-        for k, i in zip(spots, picked, strict=True):
-            full[k] = i
-        return getitem(x, tuple(full) if isinstance(idx, tuple) else full[0])
-
-    return _per_example(one, x, *(items[k] for k in spots))
-
-
-def _setitem(x: Tensor, idx, value) -> None:
-    """``x[idx] = value`` inside vmap: into the batch (``x`` must be batched where
-    ``value`` is, as in PyTorch)."""
-    level = max(t._level for t in (x, value) if type(t) is BatchedTensor)
-    if not _at(x, level):
-        raise RuntimeError(
-            "vmap: inplace arithmetic(self, *extra_args) is not possible because there exists "
-            "a Tensor `other` in extra_args that has more elements than `self`. This happened "
-            "due to `other` being vmapped over but `self` not being vmapped over in a vmap. "
-            "Please try to use out-of-place operators instead of inplace arithmetic. If said "
-            "operator is being called inside the PyTorch framework, please file a bug report "
-            "instead.")
-    if _batched_index(idx):
-        raise NotImplementedError("minigrad's vmap: x[idx] = v with a batched index")
-    if _at(value, level):  # (its example axes aligned with the indexed part's, from the end)
-        value = value._value
-        value = rules.unsqueeze.apply((value,), {"shape": (value.shape[0],) + (1,) * max(
-            0, x[idx].ndim - value.ndim + 1) + tuple(value.shape[1:])})
-    idx = idx if isinstance(idx, tuple) else (idx,)
-    x._value[(slice(None), *idx)] = value
-
-
 def _make(value: Tensor, level: int) -> BatchedTensor:
     t = object.__new__(BatchedTensor)
     t._value = value
@@ -458,6 +386,81 @@ def _unsqueezed(a, dim: int):
     return rules.unsqueeze.apply((a,), {"shape": shape[:dim] + (1,) + shape[dim:]})
 
 
+# ops.py's functions that read their arguments as arrays (not primitives) -----------------
+# They call these, through BatchedTensor's static methods, for batched arguments.
+
+def _compare(fn, a, b) -> BatchedTensor:
+    """A comparison (``fn`` is NumPy's) of ``a`` and ``b``, one of them batched."""
+    from .ops import _compare as comparison
+
+    level = max(t._level for t in (a, b) if type(t) is BatchedTensor)
+    ndim = max(t.ndim for t in (a, b) if isinstance(t, Tensor))
+    va, vb = (_padded(t, ndim) if _at(t, level) else t for t in (a, b))
+    return _make(comparison(fn)(va, vb), level)
+
+
+def _per_example(fn, *args):
+    """``fn(*args)``, some args batched, as a loop over the examples (for functions
+    whose arguments are read as arrays, as nll_loss reads its target)."""
+    level = max(a._level for a in args if type(a) is BatchedTensor)
+    outs = [fn(*(a._value[b] if _at(a, level) else a for a in args))
+            for b in range(_size(args, level))]
+    if isinstance(outs[0], tuple):  # (max(dim)'s values and indices)
+        return type(outs[0])(*(_per_example_stack([o[k] for o in outs], level)
+                               for k in range(len(outs[0]))))
+    return _per_example_stack(outs, level)
+
+
+def _per_example_stack(outs, level):
+    return _make(rules.stack.apply(tuple(outs), {"dim": 0}), level)
+
+
+def _batched_index(idx) -> bool:
+    """Whether an index holds a batched tensor (indices that differ per example)."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    return any(type(i) is BatchedTensor for i in items)
+
+
+def _index_per_example(getitem, x: Tensor, idx) -> BatchedTensor:
+    """``x[idx]`` where ``idx`` holds batched tensors: one example at a time."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    spots = [k for k, i in enumerate(items) if type(i) is BatchedTensor]
+    if any(items[k].dtype.name == "bool" for k in spots):
+        raise RuntimeError("vmap: We do not support batching operators that can support "
+                           "dynamic shape. Attempting to batch over indexing with a boolean "
+                           "mask.")
+
+    def one(x, *picked):
+        full = list(items)
+        for k, i in zip(spots, picked, strict=True):
+            full[k] = i
+        return getitem(x, tuple(full) if isinstance(idx, tuple) else full[0])
+
+    return _per_example(one, x, *(items[k] for k in spots))
+
+
+def _setitem(x: Tensor, idx, value) -> None:
+    """``x[idx] = value`` inside vmap: into the batch (``x`` must be batched where
+    ``value`` is, as in PyTorch)."""
+    level = max(t._level for t in (x, value) if type(t) is BatchedTensor)
+    if not _at(x, level):
+        raise RuntimeError(
+            "vmap: inplace arithmetic(self, *extra_args) is not possible because there exists "
+            "a Tensor `other` in extra_args that has more elements than `self`. This happened "
+            "due to `other` being vmapped over but `self` not being vmapped over in a vmap. "
+            "Please try to use out-of-place operators instead of inplace arithmetic. If said "
+            "operator is being called inside the PyTorch framework, please file a bug report "
+            "instead.")
+    if _batched_index(idx):
+        raise NotImplementedError("minigrad's vmap: x[idx] = v with a batched index")
+    if _at(value, level):  # (its example axes aligned with the indexed part's, from the end)
+        value = value._value
+        value = rules.unsqueeze.apply((value,), {"shape": (value.shape[0],) + (1,) * max(
+            0, x[idx].ndim - value.ndim + 1) + tuple(value.shape[1:])})
+    idx = idx if isinstance(idx, tuple) else (idx,)
+    x._value[(slice(None), *idx)] = value
+
+
 # The table: the batching rule of each primitive (the others loop).
 _RULES = {
     _elementwise: ("add sub mul div pow maximum minimum where neg exp expm1 log log1p log2 "
@@ -477,6 +480,8 @@ _RULES = {
 for _rule, _names in _RULES.items():
     for _name in _names.split():
         rules.RULES[_name].batch = _rule
+# What rules.py and ops.py call, as rules.VMAP[1].dispatch(...) and so on (they cannot
+# import this module, which imports them).
 BatchedTensor.dispatch = staticmethod(dispatch)
 BatchedTensor.compare = staticmethod(_compare)
 BatchedTensor.per_example = staticmethod(_per_example)
