@@ -429,7 +429,7 @@ def chain_memory(depth: int) -> str:
             f"no RecursionError at the default limit of {limit}")
 
 
-def machine() -> str:
+def machine(chosen: str = ", torch's default") -> str:
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
@@ -441,7 +441,7 @@ def machine() -> str:
     blas = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
             f"NumPy {np.__version__}, torch {torch.__version__ if torch else '-'} "
-            f"({threads} threads, torch's default); NumPy's BLAS threads: {blas}")
+            f"({threads} threads{chosen}); NumPy's BLAS threads: {blas}")
 
 
 def main() -> None:
@@ -466,7 +466,7 @@ def main() -> None:
     seconds = 0.5 if opts.quick else 3.0  # per case: small cases run thousands of times
     depth = CHAIN_DEPTH // 10 if opts.quick else CHAIN_DEPTH
 
-    print(f"Machine: {machine()}")
+    print(f"Machine: {machine(', --torch-threads' if opts.torch_threads else ', its default')}")
     print(f"Best of at least {reps} runs (as many as fit in about {seconds:g} s per case), "
           f"forward + backward; garbage collector {'off' if opts.gc_off else 'on'}; "
           f"turns {'run by run' if opts.run_by_run else 'in blocks'}; "
