@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import sys
 import warnings
 
 import numpy as np
@@ -229,14 +230,25 @@ def _size(size, kw):
     return _shape_arg((kw.pop("size"),)) if "size" in kw else _shape_arg(size)
 
 
+def _random_leaf(shape: tuple, draw, requires_grad: bool) -> Tensor:
+    """``_leaf(draw(shape))``; inside ``vmap(..., randomness="different")`` one draw for
+    the whole batch, a different sample for each example (func.py)."""
+    if _random.in_vmap[0] is None:
+        return _leaf(draw(shape), requires_grad)
+    return sys.modules[__package__ + ".func"]._random_batch(
+        shape, lambda shape: _leaf(draw(shape), requires_grad))
+
+
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw) -> Tensor:
     shape = _size(size, kw)
-    return _leaf(_random.rand(shape, _default(dtype), generator), requires_grad)
+    return _random_leaf(shape, lambda s: _random.rand(s, _default(dtype), generator),
+                        requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw) -> Tensor:
     shape = _size(size, kw)
-    return _leaf(_random.randn(shape, _default(dtype), generator), requires_grad)
+    return _random_leaf(shape, lambda s: _random.randn(s, _default(dtype), generator),
+                        requires_grad)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
@@ -245,8 +257,8 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         low, high, size = 0, low, high
     elif high is None:  # randint(high, size=size)
         low, high = 0, low
-    return _leaf(_random.randint(low, high, _shape_arg((size,)), _default(dtype, _dtype.int64),
-                                 generator), requires_grad)
+    return _random_leaf(_shape_arg((size,)), lambda s: _random.randint(
+        low, high, s, _default(dtype, _dtype.int64), generator), requires_grad)
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None,
@@ -255,8 +267,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     (the result has their broadcast shape), computed as ATen does: for a tensor ``mean``
     and a number ``std``, N(0, std) + mean; else N(0, 1) * std + mean."""
     if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
-        return _leaf(_random.normal(mean, std, _shape_arg((size,)), _default(dtype), generator),
-                     requires_grad)
+        return _random_leaf(_shape_arg((size,)), lambda s: _random.normal(
+            mean, std, s, _default(dtype), generator), requires_grad)
     like = mean if isinstance(mean, Tensor) else std
     dt = like._data.dtype
     m = mean._data if isinstance(mean, Tensor) else mean

@@ -636,7 +636,7 @@ def _vmap(func, in_dims, out_dims, randomness, chunk_size, *, user: bool) -> Cal
         level = rules.VMAP[0]  # (PyTorch's numbering: how deep the vmaps are nested)
         if user:
             _USER_LEVELS.append((level, size))
-        _RANDOMNESS.append(randomness)
+        _RANDOMNESS.append((level, size, randomness))
         _random.in_vmap[0] = _check_randomness
         try:
             batched = [x if d is None else batching.wrap(_moved(x, d % x.ndim, 0), level)
@@ -672,19 +672,36 @@ def _vmap(func, in_dims, out_dims, randomness, chunk_size, *, user: bool) -> Cal
     return wrapper
 
 
-_RANDOMNESS: list[str] = []  # the randomness of each running vmap
+_RANDOMNESS: list[tuple[int, int, str]] = []  # (level, size, randomness) of running vmaps
 
 
 def _check_randomness() -> None:
-    """Called by the random samplers: PyTorch's error in a vmap with randomness="error"
-    ("same" needs nothing: one sample, broadcast over the batch)."""
-    if "error" in _RANDOMNESS:
+    """Called by the random samplers: PyTorch's error in a vmap with randomness="error".
+    "same" needs nothing (one sample, broadcast over the batch); "different" needs
+    one sample per example, which rand, randn, randint and normal draw (_random_batch)."""
+    modes = {r for _, _, r in _RANDOMNESS}
+    if "error" in modes:
         raise RuntimeError(
             "vmap: called random operation while in randomness error mode. Please either use "
             "the 'same' or 'different' randomness flags on vmap or perform the randomness "
             "operation out of vmap")
-    if "different" in _RANDOMNESS:
-        raise NotImplementedError("minigrad's vmap supports randomness='error' and 'same'")
+    if "different" in modes:
+        raise NotImplementedError("minigrad's vmap(randomness='different') draws different "
+                                  "samples in rand, randn, randint and normal only")
+
+
+def _random_batch(shape: tuple, draw: Callable) -> Tensor:
+    """``draw(shape)`` inside vmap: for the vmaps with randomness="different", one draw
+    of a batch of samples (their sizes in front, the innermost vmap's first), batched."""
+    if any(r == "error" for _, _, r in _RANDOMNESS):
+        _check_randomness()
+    different = sorted((lv, n) for lv, n, r in _RANDOMNESS if r == "different")
+    check, _random.in_vmap[0] = _random.in_vmap[0], None  # (this draw is allowed)
+    try:
+        t = draw(tuple(n for _, n in different) + tuple(shape))
+    finally:
+        _random.in_vmap[0] = check
+    return batching.rewrapped(t, [lv for lv, _ in reversed(different)])
 
 
 def _dim(d: int, ndim: int) -> int:

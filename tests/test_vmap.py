@@ -272,6 +272,7 @@ EXPRESSIONS = [
     "vmap(torch.sin, chunk_size=2)(x)",
     "vmap(lambda a, b: a @ b, in_dims=(1, None), out_dims=1, chunk_size=1)(x, x[:, 0])",
     "vmap(lambda a: a.numpy())(x)",
+    "vmap(lambda a: a if a.sum() > 0 else -a)(x)",
 ]
 
 
@@ -433,6 +434,36 @@ def test_per_sample_gradients_tutorial_prints_what_torch_prints(torch):
 
 def test_torch_vmap_is_func_vmap():
     assert minigrad.vmap is mf.vmap
+
+
+RANDOM = r"""
+torch.manual_seed(0)
+x = torch.ones(3)
+print(vmap(lambda a: a + torch.randn(()), randomness="different")(x))
+print(vmap(lambda a: a + torch.rand(2), randomness="different")(x))
+print(vmap(lambda a: a + torch.randn(()), randomness="same")(x))
+print(vmap(vmap(lambda a: a + torch.randn(()), randomness="different"), randomness="same")(torch.ones(2, 3)))
+print(vmap(vmap(lambda a: a + torch.randn(()), randomness="same"), randomness="different")(torch.ones(2, 3)))
+print(vmap(vmap(lambda a: a + torch.randn(()), randomness="different"), randomness="different")(torch.ones(2, 3)))
+print(vmap(lambda a: a * torch.randint(0, 10, (2,)), randomness="different")(x))
+print(vmap(lambda a: a + torch.randn_like(a) + torch.normal(0., 1., (1,)), randomness="different")(x))
+"""
+
+
+def test_randomness_draws_what_torch_draws(torch):
+    """randomness="different" and "same", nested: the samples of torch's streams."""
+    import contextlib
+    import io
+
+    import torch.func
+
+    def run(lib, F):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(RANDOM, {"torch": lib, "vmap": F.vmap})
+        return out.getvalue()
+
+    assert run(minigrad, mf) == run(torch, torch.func)
 
 
 def test_randomness_same_shares_one_sample():
