@@ -34,6 +34,7 @@ Tensors, so their own ops are batched.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from . import rules
 from .tensor import Size, Tensor
@@ -405,14 +406,59 @@ def _per_example(fn, *args):
     level = max(a._level for a in args if type(a) is BatchedTensor)
     outs = [fn(*(a._value[b] if _at(a, level) else a for a in args))
             for b in range(_size(args, level))]
-    if isinstance(outs[0], tuple):  # (max(dim)'s values and indices)
-        return type(outs[0])(*(_per_example_stack([o[k] for o in outs], level)
-                               for k in range(len(outs[0]))))
+    if isinstance(outs[0], tuple):  # (max(dim)'s values and indices, a Function's outputs)
+        parts = [_per_example_stack([o[k] for o in outs], level) for k in range(len(outs[0]))]
+        kind = type(outs[0])
+        return kind(*parts) if hasattr(kind, "_fields") else kind(parts)
     return _per_example_stack(outs, level)
 
 
 def _per_example_stack(outs, level):
     return _make(rules.stack.apply(tuple(outs), {"dim": 0}), level)
+
+
+class VmapInfo(NamedTuple):
+    """What a custom Function's vmap staticmethod is told (PyTorch's VmapInfo)."""
+
+    batch_size: int
+    randomness: str
+
+
+def _function_apply(cls, base, args: tuple, kwargs: dict):
+    """``cls.apply(*args)`` for a custom Function (``base``: autograd.Function) with
+    batched arguments: its vmap staticmethod, or one example at a time."""
+    level = max(a._level for a in args if type(a) is BatchedTensor)
+    own_rule = cls.vmap is not base.vmap
+    where = f"You tried to vmap over {cls.__name__}, but it "
+    docs = " For more details, please see https://pytorch.org/docs/main/notes/extending.func.html"
+    if cls.generate_vmap_rule:
+        if own_rule:
+            raise RuntimeError(where + "has both generate_vmap_rule=True and an overridden vmap "
+                               "staticmethod. Please set generate_vmap_rule=False or delete "
+                               "the overridden vmap staticmethod to avoid ambiguity." + docs)
+        return _per_example(lambda *a: cls.apply(*a, **kwargs), *args)
+    if not own_rule:
+        raise RuntimeError(where + "does not have vmap support. Please override and implement "
+                           "the vmap staticmethod or set generate_vmap_rule=True." + docs)
+    from .func import _RANDOMNESS
+
+    size = _size(args, level)
+    info = VmapInfo(size, next((r for lv, _, r in _RANDOMNESS if lv == level), "error"))
+    in_dims = tuple(0 if _at(a, level) else None for a in args)
+    out, out_dims = cls.vmap(info, in_dims, *(a._value if _at(a, level) else a for a in args),
+                             **kwargs)
+    several = isinstance(out, tuple)
+    outs, dims = (out, out_dims) if several else ((out,), (out_dims,))
+    outs = tuple(o if d is None else _make(_to_front(o, d), level)
+                 for o, d in zip(outs, dims, strict=True))
+    return outs if several else outs[0]
+
+
+def _to_front(t: Tensor, d: int) -> Tensor:
+    d %= t.ndim
+    if d == 0:
+        return t
+    return rules.permute.apply((t,), {"dims": (d, *(k for k in range(t.ndim) if k != d))})
 
 
 def _batched_index(idx) -> bool:
@@ -489,4 +535,5 @@ BatchedTensor.setitem = staticmethod(_setitem)
 BatchedTensor.batched_index = staticmethod(_batched_index)
 BatchedTensor.index_per_example = staticmethod(_index_per_example)
 BatchedTensor.like = staticmethod(lambda x, t: rewrapped(t, levels(x)))
+BatchedTensor.function_apply = staticmethod(_function_apply)
 rules.VMAP[1] = BatchedTensor

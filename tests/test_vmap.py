@@ -466,6 +466,64 @@ def test_randomness_draws_what_torch_draws(torch):
     assert run(minigrad, mf) == run(torch, torch.func)
 
 
+FUNCTIONS = r"""
+class Cube(torch.autograd.Function):
+    @staticmethod
+    def forward(x):
+        return x ** 3, x * 2
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0])
+
+    @staticmethod
+    def backward(ctx, g, _):
+        (x,) = ctx.saved_tensors
+        return 3 * x ** 2 * g
+
+    @staticmethod
+    def vmap(info, in_dims, x):
+        print("vmap rule:", info.batch_size, info.randomness)  # (minigrad: in_dims 0, always)
+        return Cube.apply(x.movedim(in_dims[0], 0)), (0, 0)
+
+class Generated(Cube):
+    generate_vmap_rule = True
+    vmap = torch.autograd.Function.vmap
+
+class Neither(Cube):
+    vmap = torch.autograd.Function.vmap
+
+class Both(Cube):
+    generate_vmap_rule = True
+
+x = torch.tensor([[1., 2.], [3., 4.], [5., 6.]])
+print(vmap(Cube.apply)(x), vmap(Cube.apply, in_dims=1)(x))
+print(vmap(Generated.apply)(x))
+print(vmap(torch.func.grad(lambda a: Cube.apply(a)[0].sum()))(x))
+for f in (Neither, Both):
+    try:
+        vmap(f.apply)(x)
+    except RuntimeError as e:
+        print("RuntimeError:", e)
+"""
+
+
+def test_custom_function_under_vmap_matches_torch(torch):
+    """A custom Function's vmap staticmethod, generate_vmap_rule, and neither."""
+    import contextlib
+    import io
+
+    import torch.func
+
+    def run(lib, F):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(FUNCTIONS, {"torch": lib, "vmap": F.vmap})
+        return out.getvalue()
+
+    assert run(minigrad, mf) == run(torch, torch.func)
+
+
 def test_randomness_same_shares_one_sample():
     minigrad.manual_seed(0)
     out = mf.vmap(lambda a: a * 0 + minigrad.rand(2), randomness="same")(minigrad.ones(3, 2))

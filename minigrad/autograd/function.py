@@ -246,9 +246,21 @@ class Function(FunctionCtx):
             "You must implement the jvp function for custom autograd.Function to use it "
             "with forward mode AD.")
 
+    # Under func.vmap: ``vmap(info, in_dims, *args) -> (outputs, out_dims)`` computes the
+    # batch (batching.py), or generate_vmap_rule = True runs the Function per example.
+    generate_vmap_rule = False
+
+    @staticmethod
+    def vmap(info, in_dims, *args):
+        raise NotImplementedError(
+            "To use autograd.Function with vmap, you must either override the vmap "
+            "staticmethod or set generate_vmap_rule=True.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run ``forward`` without recording, then record one node for the whole call."""
+        if rules.VMAP[0] and any(type(a) is rules.VMAP[1] for a in args):  # inside vmap
+            return rules.VMAP[1].function_apply(cls, Function, args, kwargs)
         ctx = cls._backward_cls()
         ctx.to_save = ctx.non_differentiable = ()
         ctx.materialize_grads = True
