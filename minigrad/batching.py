@@ -28,7 +28,16 @@ Autograd only ever records the values: the graph is made of ordinary Tensors
 and the primitives the rules called.  A BatchedTensor meets the engine only as
 a cotangent (``jacrev`` maps ``vjp`` over the rows of an identity) or a tangent
 (``jacfwd`` maps ``jvp`` over its columns): the VJP and JVP rules then run on
-Tensors, so their own ops are batched.
+Tensors, so their own ops are batched.  (Hence, in func.py, a reverse transform
+inside a user's vmap batches its inputs at that vmap's level first: the graph's
+gradient w.r.t. an input shared by the batch would be summed over the batch.)
+
+Where it differs from PyTorch: the batch axis is always dim 0 of the value (an
+``in_dims=1`` input is permuted once on the way in, so a result's ``grad_fn`` may
+be a ``PermuteBackward0`` where PyTorch's is the op's own, and a custom Function's
+vmap staticmethod always sees in_dims 0); ops.py's functions that read arrays
+rather than call primitives (argmax, nll_loss, max(dim), indexing by batched
+indices) run one example at a time.
 """
 
 from __future__ import annotations
