@@ -251,7 +251,11 @@ def _scatter_fwd(g, *, idx, shape, advanced):
         out[idx] = g
         return out
     # Repeated indices accumulate.  np.add.at on the flat positions: its 1-d loop is
-    # several times quicker than its n-d one, to the same sums in the same order.
+    # several times quicker than its n-d one, to the same sums in the same order
+    # (unless the positions of all of ``out`` would take much more memory than ``g``).
+    if out.size > max(4 * g.size, 1 << 16):
+        np.add.at(out, idx, g)
+        return out
     where = np.arange(out.size).reshape(shape)[idx]
     np.add.at(out.reshape(-1), where.reshape(-1), np.broadcast_to(g, where.shape).reshape(-1))
     return out

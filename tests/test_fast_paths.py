@@ -123,7 +123,7 @@ def test_nll_loss_second_backward_raises_as_pytorch():
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("case", ["rows", "cols", "pairs", "1-d", "negative", "unique"])
+@pytest.mark.parametrize("case", ["rows", "cols", "pairs", "1-d", "negative", "unique", "few"])
 def test_scatter_of_repeated_indices_matches_pytorch(dtype, case):
     """Backward of indexing with repeats adds: PyTorch's sums (to rounding: PyTorch
     adds in an order of its own), and bit for bit np.add.at's on the n-d index (the
@@ -138,9 +138,12 @@ def test_scatter_of_repeated_indices_matches_pytorch(dtype, case):
              "pairs": lambda T: (T.tensor(rows), T.tensor(cols)),
              "1-d": lambda T: (T.tensor(rows * 30 + cols),),
              "negative": lambda T: (T.tensor(rows - 200),),
-             "unique": lambda T: (T.tensor(some),)}[case]
+             "unique": lambda T: (T.tensor(some),),
+             "few": lambda T: (T.tensor([3, 7, 3, 3]),)}[case]  # (n-d np.add.at: see rules)
     if case == "1-d":
         x = x.reshape(-1)
+    if case == "few":
+        x = np.random.default_rng(6).standard_normal((400, 300))
     grads = []
     for T in (mg, torch):
         xt = T.tensor(x, dtype=getattr(T, dtype), requires_grad=True)
