@@ -54,14 +54,14 @@ def _multi_row_sum(rows: np.ndarray) -> np.ndarray:
     blocks = n // s
     # Level 1: each block of s rows, in order.
     sums = rows[:blocks * s].reshape((blocks, s) + rows.shape[1:])
-    level = _in_order(np.moveaxis(sums, 1, 0))
+    level = _in_order(sums.swapaxes(0, 1))
     tail = _in_order(rows[blocks * s:])
     partial = []  # the running sum left at each level
     for _ in range(LEVELS - 2):  # levels 2 and 3: s sums of the level below each
         full = len(level) // s
         partial.append(_in_order(level[full * s:]))
         grouped = level[:full * s].reshape((full, s) + level.shape[1:])
-        level = _in_order(np.moveaxis(grouped, 1, 0)) if full else level[:0]
+        level = _in_order(grouped.swapaxes(0, 1)) if full else level[:0]
     partial.append(_in_order(level))  # the last level: whatever is left, in order
     return _in_order(np.stack([tail] + partial))
 
@@ -92,10 +92,14 @@ def outer_sum(a: np.ndarray, lanes: int) -> np.ndarray:
     """The sums over axis 1 of ``a``, shaped (batch, n, columns): as ATen sums
     the columns side by side, in groups of 32 by the cascade (of 4 if there are fewer
     than 8 columns), the rest each as 4 accumulators."""
-    a = np.moveaxis(a, 1, 0)
+    a = a.swapaxes(0, 1)
     cols = a.shape[-1]
     group = ILP * lanes if cols >= lanes else ILP
     k = cols // group * group
+    if k == 0:  # (all of them the rest)
+        return _row_sum(a)
+    if k == cols:
+        return _multi_row_sum(a)
     out = np.empty(a.shape[1:], a.dtype)
     out[..., :k] = _multi_row_sum(a[..., :k])
     out[..., k:] = _row_sum(a[..., k:])
