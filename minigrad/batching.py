@@ -331,6 +331,15 @@ def _permute(prim, args, params, name, level):
                       name)
 
 
+def _diagonal(prim, args, params, name, level):
+    """diagonal and its transpose: dims one up (and the batch size in front of the shape)."""
+    v = args[0]._value
+    new = {**params, "dim1": params["dim1"] + 1, "dim2": params["dim2"] + 1}
+    if "shape" in params:
+        new["shape"] = (v.shape[0], *params["shape"])
+    return prim.apply((v,), new, name)
+
+
 def _apart(idx) -> bool:
     """Whether NumPy moves the advanced indices' dims to the front (they are not
     side by side): then a slice in front of the index would not stay in front."""
@@ -529,6 +538,7 @@ _RULES = {
     _transpose: "transpose",
     _permute: "permute",
     _indexed: "getitem scatter",
+    _diagonal: "diagonal diagonal_backward",
     _joined: "cat stack",
     _matmul: "mm matmul",
 }

@@ -921,6 +921,32 @@ def diag(input, diagonal=0):  # noqa: A002
                                name="DiagonalBackward0_copy")
 
 
+def diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002
+    """The ``offset``-th diagonal of the planes along ``dim1`` and ``dim2``, as the last
+    axis: a view (writing to it writes to ``input``)."""
+    d1, d2 = _dim(dim1, input.ndim), _dim(dim2, input.ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    params = {"offset": offset, "dim1": d1, "dim2": d2}
+    return _view_of(rules.diagonal.apply((input,), params), input)
+
+
+def nonzero(input, *, as_tuple=False):  # noqa: A002
+    """The indices of the nonzero elements: one row each, or (``as_tuple``) one index
+    tensor per dim."""
+    if type(input) is rules.VMAP[1]:
+        raise RuntimeError(
+            "vmap: We do not support batching operators that can output dynamic shape. "
+            "Attempted to vmap over aten::nonzero. Please file an issue at "
+            "https://github.com/pytorch/pytorch/issues if you need this feature.")
+    found = np.nonzero(np.atleast_1d(input._data))
+    if as_tuple:
+        return tuple(Tensor._make(i) for i in found)
+    if input.ndim == 0:  # (a number's one index has no entries)
+        return Tensor._make(np.zeros((found[0].size, 0), dtype=np.int64))
+    return Tensor._make(np.stack(found, axis=1))
+
+
 def permute(input, *dims):  # noqa: A002
     dims = _shape_arg(dims)
     if len(dims) != input.ndim:
@@ -1445,6 +1471,9 @@ def fill_(x: Tensor, value) -> Tensor:
 
 
 def copy_(x: Tensor, src: Tensor) -> Tensor:
+    if rules.VMAP[0] and rules.VMAP[1] in (type(x), type(src)):  # (inside vmap)
+        rules.VMAP[1].setitem(x, Ellipsis, src)
+        return x
     _check_inplace(x)
     if grad_mode._state.enabled and (x._requires_grad or src._requires_grad):
         return _commit(x, add(mul(_alias(x), 0), to(src, x.dtype)))
@@ -1526,7 +1555,7 @@ isinf isfinite equal isclose allclose all any argmax argmin sum mean prod max mi
 norm logsumexp softmax log_softmax var std matmul mm mv bmm dot inner outer ger reshape view
 view_as reshape_as flatten transpose swapaxes swapdims t permute squeeze unsqueeze expand
 expand_as broadcast_to contiguous clone to type_as floor_divide remainder fmod split
-chunk unbind movedim moveaxis diag""".split()
+chunk unbind movedim moveaxis diag diagonal nonzero""".split()
 
 _INPLACE = """add sub mul div pow neg exp log sqrt sin cos tanh sigmoid abs clamp clip
 floor ceil round sign""".split()

@@ -293,6 +293,21 @@ def _mask(shape, idx):
     return m
 
 
+def _diagonal_fwd(x, *, offset, dim1, dim2):
+    """The diagonal as a view that may be written to (as PyTorch's; NumPy's is read-only)."""
+    d = np.diagonal(x, offset, dim1, dim2)
+    if x.flags.writeable:
+        d.flags.writeable = True
+    return d
+
+
+def _diagonal_backward_fwd(g, *, shape, offset, dim1, dim2):
+    """Zeros of ``shape``, ``g`` on the diagonal: the transpose of taking it."""
+    out = np.zeros(shape, dtype=g.dtype)
+    _diagonal_fwd(out, offset=offset, dim1=dim1, dim2=dim2)[...] = g
+    return out
+
+
 def _cat_fwd(*xs, dim, sizes):
     return np.concatenate(xs, axis=dim)
 
@@ -899,6 +914,14 @@ index_put = defprim("index_put", _index_put_fwd,
                          broadcast_to(t, shape=_data(ans)[idx].shape),
                          idx=idx, shape=ans.shape, advanced=advanced)),
                     grad_fn="CopySlices", doc="x[idx] = v: v's gradient is g[idx]")
+diagonal = defprim("diagonal", _diagonal_fwd,
+                   (lambda g, ans, x, **p: diagonal_backward(g, shape=x.shape, **p),),
+                   (lambda t, ans, x, **p: diagonal(t, **p),),
+                   doc="a diagonal (a view): the gradient is put back on it")
+diagonal_backward = defprim("diagonal_backward", _diagonal_backward_fwd,
+                            (lambda g, ans, x, shape, **p: diagonal(g, **p),),
+                            (lambda t, ans, x, shape, **p: diagonal_backward(t, shape=shape, **p),),
+                            doc="the transpose of diagonal")
 cat = defprim("cat", _cat_fwd, _cat_vjp, _cat_jvp,
               doc="concatenate: each input gets its slice of the gradient")
 stack = defprim("stack", lambda *xs, dim: np.stack(xs, axis=dim), _stack_vjp, _stack_jvp,

@@ -343,6 +343,34 @@ class Tensor:
 
         return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
+    def new_full(self, size, fill_value, *, dtype: DType | None = None, device=None,
+                 requires_grad: bool = False) -> Tensor:
+        """A tensor of ``size`` filled with ``fill_value``, of this tensor's dtype unless
+        told otherwise (inside vmap, of a batched tensor: one for each example)."""
+        if not isinstance(size, (tuple, list)):
+            raise TypeError("new_full(): argument 'size' (position 1) must be tuple of "
+                            f"ints, not {type(size).__name__}")
+        check_device(device)
+        lead = self._data.shape[:self._data.ndim - self.ndim]  # (vmap's batch axes)
+        t = Tensor._make(np.full(lead + tuple(size), fill_value, (dtype or self.dtype).np))
+        if lead:
+            t = self.like(self, t)  # (batched as this tensor is: BatchedTensor.like)
+        return t.requires_grad_() if requires_grad else t
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+        from .ops import _shape_arg
+
+        return self.new_full(_shape_arg(size), 0, dtype=dtype, device=device,
+                             requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+        from .ops import _shape_arg
+
+        return self.new_full(_shape_arg(size), 1, dtype=dtype, device=device,
+                             requires_grad=requires_grad)
+
+    new_empty = new_zeros  # (PyTorch's holds whatever was in memory; minigrad's zeros)
+
     def element_size(self) -> int:
         return self._data.itemsize
 

@@ -773,3 +773,62 @@ def test_allow_mutation_on_saved_tensors_is_pytorchs(program):
 @pytest.mark.parametrize("budget", [0.0, 1.5])
 def test_region_activation_memory_budget_is_refused_in_eager_mode(budget):
     same(lambda T: T.autograd.graph.region_activation_memory_budget(budget))
+
+
+# new_zeros and friends, diagonal, nonzero (and under vmap) --------------------------------
+
+def _diagonal_grads(T):
+    x = T.arange(24.0).reshape(2, 3, 4).requires_grad_()
+    d = T.diagonal(x, -1, 2, 0)
+    g, = T.autograd.grad(d.sin().sum(), x, create_graph=True)
+    h, = T.autograd.grad(g.sum(), x)
+    m = T.arange(12.0).reshape(3, 4).requires_grad_()
+    (m.diagonal(1) ** 2).sum().backward()
+    return d, g, g.grad_fn.name(), h, m.grad
+
+
+def _diagonal_is_a_view(T):
+    z = T.zeros(3, 3)
+    d = z.diagonal()
+    d.copy_(T.tensor([1.0, 2.0, 3.0]))
+    d += 1
+    return z, z._version, d._version, d.is_contiguous()
+
+
+def _diag_embed(T, unbatched=False):
+    def diag_embed(vec):
+        result = T.zeros(3, 3) if unbatched else vec.new_zeros(vec.shape[0], vec.shape[0])
+        result.diagonal().copy_(vec)
+        return result
+    return T.func.vmap(diag_embed)(T.tensor([[0.0, 1, 2], [3.0, 4, 5]]))
+
+
+NEW_DIAGONAL_NONZERO = {
+    "new_zeros/new_ones/new_full/new_empty": lambda T: (
+        T.ones(2, dtype=T.int32).new_zeros(2, 3), T.ones(2).new_ones((2,)),
+        T.ones(2, dtype=T.int32).new_full((2,), 3.7), T.ones(1).new_empty(0).dtype,
+        T.ones(2).new_zeros([2], dtype=T.float64, requires_grad=True)),
+    "new_full(int)": lambda T: T.ones(2).new_full(2, 1.0),
+    "diagonal: values and gradients": _diagonal_grads,
+    "diagonal: a view": _diagonal_is_a_view,
+    "diagonal of a vector": lambda T: T.ones(3).diagonal(),
+    "diagonal: identical dims": lambda T: T.ones(2, 2).diagonal(dim1=0, dim2=0),
+    "diagonal: dim out of range": lambda T: T.ones(2, 2).diagonal(dim1=0, dim2=2),
+    "diagonal under vmap and jacrev": lambda T: (
+        T.func.vmap(lambda m: m.diagonal(1))(T.arange(24.0).reshape(2, 3, 4)),
+        T.func.jacrev(lambda m: m.diagonal())(T.ones(2, 2))),
+    "new_zeros and diagonal().copy_ under vmap": _diag_embed,
+    "... under two vmaps": lambda T: T.func.vmap(T.func.vmap(lambda v: T.diagonal(
+        v.new_ones(3, 3) * v)))(T.arange(12.0).reshape(2, 2, 3)),
+    "copy_ of a batched tensor into an unbatched one": lambda T: _diag_embed(T, unbatched=True),
+    "nonzero": lambda T: (
+        T.nonzero(T.tensor([[0, 1], [2, 0]])), T.nonzero(T.tensor([[0, 1], [2, 0]]), as_tuple=True),
+        T.nonzero(T.tensor(5)), T.nonzero(T.tensor(5), as_tuple=True), T.tensor(0.0).nonzero(),
+        T.tensor([0.0, 1, 0, 3]).nonzero()),
+    "nonzero under vmap": lambda T: T.func.vmap(T.nonzero)(T.tensor([[0, 1, 2], [0, 0, 3]])),
+}
+
+
+@pytest.mark.parametrize("program", NEW_DIAGONAL_NONZERO.values(), ids=NEW_DIAGONAL_NONZERO.keys())
+def test_new_tensors_diagonal_and_nonzero_are_pytorchs(program):
+    same(program)
