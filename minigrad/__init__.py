@@ -119,6 +119,7 @@ __version__ = "0.1.0"
 from . import accelerator, counting, cuda, func, nn, optim, utils, viz
 from .counting import count_ops
 from .func import vmap
+from .serialization import load, save
 
 
 def _legacy_type(dt):

@@ -7,6 +7,7 @@ message.  Random programs start from the same seed.
 
 from __future__ import annotations
 
+import pickle
 import warnings
 
 import numpy as np
@@ -832,3 +833,36 @@ NEW_DIAGONAL_NONZERO = {
 @pytest.mark.parametrize("program", NEW_DIAGONAL_NONZERO.values(), ids=NEW_DIAGONAL_NONZERO.keys())
 def test_new_tensors_diagonal_and_nonzero_are_pytorchs(program):
     same(program)
+
+
+# torch.save and torch.load (minigrad's own file format) -----------------------------------
+
+def _save_and_load(T, tmp_path):
+    import io
+
+    m = T.nn.Linear(3, 2)
+    x = T.arange(6.0).reshape(2, 3).t()  # (not contiguous)
+    obj = {"x": x, "ints": [T.tensor([1, 2]), T.tensor(True)], "w": T.ones(2, requires_grad=True),
+           "state": m.state_dict(), "p": m.weight, "n": 3}
+    path = tmp_path / f"{T.__name__}.pt"
+    T.save(obj, path)
+    buffer = io.BytesIO()
+    T.save(obj, buffer)
+    buffer.seek(0)
+    a, b = T.load(path), T.load(buffer, weights_only=True)
+    m2 = T.nn.Linear(3, 2)
+    m2.load_state_dict(T.load(str(path), weights_only=False)["state"])
+    return a, b, type(a["state"]).__name__, type(a["p"]).__name__, m2(T.ones(3)) == m(T.ones(3))
+
+
+def test_save_and_load_are_pytorchs(tmp_path):
+    got = run(mg, lambda T: _save_and_load(T, tmp_path))
+    assert got == run(torch, lambda T: _save_and_load(T, tmp_path))
+
+
+def test_load_refuses_other_classes_unless_weights_only_is_false(tmp_path):
+    path = tmp_path / "f.pt"
+    mg.save({"when": Exception("x")}, path)
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        mg.load(path)
+    assert repr(mg.load(path, weights_only=False)) == "{'when': Exception('x')}"
