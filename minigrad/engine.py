@@ -938,6 +938,8 @@ def _accumulate(t: Tensor, g, create_graph: bool, may_take: bool = False) -> Non
         return
     if t._grad is None:
         x = t._data
+        if t._grad_dtype != "same":  # (Tensor.grad_dtype: another dtype, or None: any)
+            x = g if t._grad_dtype is None else np.empty(0, t._grad_dtype.np)
         if type(g) is not np.ndarray or g.dtype is not x.dtype:
             g = np.array(g, dtype=x.dtype, copy=True)
         elif not (may_take and g.base is None and sys.getrefcount(g) <= _ONLY_OURS):

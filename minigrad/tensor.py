@@ -112,6 +112,7 @@ class Tensor:
     _fw = None  # the forward-mode tangent (autograd/forward_ad.py)
     _output_nr = 0  # which output of grad_fn (custom Functions may have several)
     _inference = False  # made under inference_mode (see is_inference)
+    _grad_dtype = "same"  # grad_dtype: "same" (as dtype), a dtype, or None (any)
     __array_ufunc__ = None  # NumPy defers to our operators: np.float64(2) * t is a Tensor
 
     # Construction ------------------------------------------------------------------
@@ -201,11 +202,49 @@ class Tensor:
                     f"{type(value).__name__}")
             if value.shape != self.shape:
                 raise RuntimeError("assigned grad has data of a different size")
+            want = self.grad_dtype if self._node is None else self.dtype
+            if want is not None and value.dtype != want:
+                from .ops import _DT_NAME
+
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_DT_NAME[value.dtype.name]}'"
+                    f" to a tensor with grad_dtype '{want._legacy[:-6]}'. The gradient must "
+                    "match the tensor's grad_dtype (defaults to the tensor's dtype). You can set"
+                    " the tensor's grad_dtype attribute with a specific dtype, or None to allow "
+                    "any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor "
+                    "and its gradient may break downstream systems that assume they match.")
         self._grad = value
 
     @grad.deleter
     def grad(self) -> None:
         self._grad = None
+
+    @property
+    def grad_dtype(self) -> DType | None:
+        """The dtype backward gives this leaf's ``.grad`` (by default its own dtype;
+        None: whatever dtype the gradient has)."""
+        if self._node is not None:  # (PyTorch warns as on reading .grad, then raises)
+            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+            raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
+        return self.dtype if self._grad_dtype == "same" else self._grad_dtype
+
+    @grad_dtype.setter
+    def grad_dtype(self, value: DType | None) -> None:
+        if self._node is not None:
+            raise RuntimeError("grad_dtype can only be set on leaf tensors.")
+        if value is not None and not isinstance(value, DType):
+            raise RuntimeError(
+                f"grad_dtype must be a torch.dtype or None, but got {type(value).__name__}")
+        g = self._grad
+        if g is not None and value is not None and g.dtype != value:
+            from .ops import _DT_NAME
+
+            raise RuntimeError(
+                f"Cannot set grad_dtype to '{value._legacy[:-6]}' because there is already a "
+                f"gradient with dtype '{_DT_NAME[g.dtype.name]}'. Please clear the gradient "
+                "(.grad = None) before changing grad_dtype, or ensure the new grad_dtype "
+                "matches the existing gradient's dtype.")
+        self._grad_dtype = value
 
     @property
     def is_leaf(self) -> bool:

@@ -625,6 +625,33 @@ def _index_put(draw):
                    (_real(rng, s), _real(rng, vs)))
 
 
+def _diagonal_args(draw):
+    s = draw(shapes(min_dims=2))
+    d1, d2 = draw(st.lists(st.integers(-len(s), len(s) - 1), min_size=2, max_size=2,
+                           unique_by=lambda d: d % len(s)))
+    return s, draw(st.integers(-2, 2)), d1, d2
+
+
+@sampler("diagonal")
+def _diagonal(draw):
+    s, k, d1, d2 = _diagonal_args(draw)
+    return Program("diagonal", f"torch.diagonal(x, {k}, {d1}, {d2})",
+                   lambda T, x: T.diagonal(x, k, d1, d2), (_real(draw(rngs()), s),))
+
+
+@sampler("diagonal_backward")
+def _diagonal_backward(draw):
+    s, k, d1, d2 = _diagonal_args(draw)
+    out_shape = np.diagonal(np.zeros(s), k, d1, d2).shape
+
+    def fn(T, g):  # the gradient of a diagonal: linear in g
+        x = T.ones(s, dtype=g.dtype, requires_grad=True)
+        return T.autograd.grad(x.diagonal(k, d1, d2), x, grad_outputs=g, create_graph=True)[0]
+
+    return Program("diagonal_backward", f"grad(x.diagonal({k}, {d1}, {d2}), x, grad_outputs=g)"
+                   f" for x of shape {s}", fn, (_real(draw(rngs()), out_shape),), linear=True)
+
+
 @sampler("cat")
 def _cat(draw):
     s = draw(shapes(min_dims=1))

@@ -469,6 +469,8 @@ CASES = {
     "getitem": (lambda x: x[1:, ::2], normal(3, 3), {}),
     "scatter": (_transpose_of(lambda x: x[[0, 0, 1]], (2, 3)), normal(3, 3), {}),
     "index_put": (_setitem, two((2, 3), (3,)), {}),
+    "diagonal": (lambda x: x.diagonal(1, 2, 0), normal(3, 2, 4), {}),
+    "diagonal_backward": (_transpose_of(lambda x: x.diagonal(-1), (3, 2)), normal(2), {}),
     "cat": (lambda x, y: minigrad.cat([x, y], 1), two((2, 3), (2, 1)), {}),
     "stack": (lambda x, y: minigrad.stack([x, y]), two((2, 3), (2, 3)), {}),
     # float32 -> float64: finite differences need a float32-sized step.

@@ -866,3 +866,47 @@ def test_load_refuses_other_classes_unless_weights_only_is_false(tmp_path):
     with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
         mg.load(path)
     assert repr(mg.load(path, weights_only=False)) == "{'when': Exception('x')}"
+
+
+# Tensor.grad_dtype --------------------------------------------------------------------------
+
+def _grad_dtype(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    seen = [x.grad_dtype]
+    x.grad_dtype = T.float16
+    (x * 2).sum().backward()
+    seen += [x.grad_dtype, x.grad]
+    x.grad_dtype = None
+    y = T.ones(2, dtype=T.float64, requires_grad=True)
+    y.grad_dtype = None
+    y.grad = T.ones(2)
+    (y * 2).sum().backward()
+    return seen, x.grad_dtype, y.grad, T.ones(2).grad_dtype
+
+
+def _assign(T, a, b):
+    T.ones(2, dtype=a, requires_grad=True).grad = T.ones(2, dtype=b)
+
+
+def _set_grad_dtype(T, value):
+    x = T.ones(2, requires_grad=True)
+    x.grad = T.ones(2)
+    x.grad_dtype = value(T) if callable(value) else value
+
+
+GRAD_DTYPE = {
+    "grad_dtype": _grad_dtype,
+    "grad of float64 into float32": lambda T: _assign(T, T.float32, T.float64),
+    "grad of float16 into float32": lambda T: _assign(T, T.float32, T.float16),
+    "grad of int64 into float16": lambda T: _assign(T, T.float16, T.int64),
+    "grad_dtype against the grad's": lambda T: _set_grad_dtype(T, lambda T: T.float64),
+    "grad_dtype of no dtype": lambda T: _set_grad_dtype(T, 3),
+    "grad_dtype of a non-leaf": lambda T: (T.ones(1, requires_grad=True) * 2).grad_dtype,
+    "grad_dtype set on a non-leaf": lambda T: setattr(T.ones(1, requires_grad=True) * 2,
+                                                      "grad_dtype", None),
+}
+
+
+@pytest.mark.parametrize("program", GRAD_DTYPE.values(), ids=GRAD_DTYPE.keys())
+def test_grad_dtype_is_pytorchs(program):
+    same(program)
