@@ -117,6 +117,11 @@ __version__ = "0.1.0"
 
 # After the ops are bound to Tensor (a statement apart, so isort keeps them here).
 from . import accelerator, counting, cuda, func, nn, optim, utils, viz
+from .autograd.anomaly_mode import (
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_anomaly_enabled,
+)
 from .counting import count_ops
 from .func import vmap
 from .serialization import load, save

@@ -296,9 +296,13 @@ def _modified_message(t: Tensor, expected: int, output_of: str | None) -> str:
     return (
         "one of the variables needed for gradient computation has been modified by an "
         f"inplace operation: {what} is at version {t._vbox[0]}; expected version "
-        f"{expected} instead. Hint: enable anomaly detection to find the operation that "
-        "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, "
-        "check_nan=False)."
+        f"{expected} instead. Hint: " + (
+            "enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
+            if anomaly[0] is None else
+            "the backtrace further above shows the operation that failed to compute its "
+            "gradient. The variable in question was changed in there or anywhere later. "
+            "Good luck!")
     )
 
 
@@ -340,6 +344,7 @@ def _fitted_graph(g: Tensor, x: np.ndarray) -> Tensor:
 
 forward_hook = [None]  # set by forward_ad while a dual level is active
 op_counter = [None]  # set by minigrad.counting.count_ops(); None costs one check per op
+anomaly = [None]  # autograd/anomaly_mode.py while anomaly detection is on
 
 
 def _no_output():
@@ -614,6 +619,8 @@ def record(prim: Primitive, args: tuple, params: dict, ans: np.ndarray, name: st
             register_saver(node, out)
         if saved_hooks and prim.saves:  # torch.autograd.graph.saved_tensors_hooks
             _pack(node, out)
+        if anomaly[0] is not None:  # (detect_anomaly: the forward call's stack)
+            anomaly[0].remember(node)
     elif grad_mode._state.inference:
         mark_inference(out)
     if op_counter[0] is not None:  # minigrad.counting: one forward evaluation
@@ -837,6 +844,8 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                         node._release()
                     continue
             grads = node._apply(g, create_graph, needed, retain_graph)
+            if anomaly[0] is not None:
+                anomaly[0].check_nan(node, grads)
             if node._pre_hooks is not None and node._pre_hooks.node_post:
                 grads = _run_post_hooks(node, grads, g, create_graph)
             if node._next_nr is not None:  # an input is one of several outputs
@@ -850,6 +859,10 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool,
                     heappush(heap, (-nxt._seq, nxt))
                 elif gk is not None:
                     buffers[nxt] = gk if prev is None else _sum(prev, gk)
+    except Exception:
+        if anomaly[0] is not None:  # (the stack of the failing node's forward call)
+            anomaly[0].report(node)
+        raise
     finally:
         grad_mode._state.enabled = prev_mode
     while _callbacks:  # (queued by hooks during the pass: run after it, in order)

@@ -910,3 +910,85 @@ GRAD_DTYPE = {
 @pytest.mark.parametrize("program", GRAD_DTYPE.values(), ids=GRAD_DTYPE.keys())
 def test_grad_dtype_is_pytorchs(program):
     same(program)
+
+
+# Anomaly mode ------------------------------------------------------------------------------
+
+def _warned(T, program):
+    """What ``program(T)`` returns or raises, and the warnings it gave: each one's first
+    line, and the lines of a forward stack it shows that are in this file."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=RuntimeWarning)  # (NumPy's 0/0)
+        try:
+            outcome = repr(program(T))
+        except Exception as e:  # noqa: BLE001 (any exception is compared)
+            outcome = f"{type(e).__name__}: {e}"
+    shown = []
+    for w in caught:
+        first, *rest = str(w.message).split("\n")
+        shown.append((first, [line.strip() for line in rest if __file__ in line]))
+    return outcome, shown
+
+
+def _nan_in_backward(T, check_nan=True):
+    with T.autograd.detect_anomaly(check_nan=check_nan):
+        x = T.tensor([0.0, 1.0], requires_grad=True)
+        (x.sqrt() * 0).sum().backward()
+    return x.grad
+
+
+def _nan_in_second_input(T):
+    with T.autograd.detect_anomaly():
+        a = T.tensor([0.0], requires_grad=True)
+        (a / T.tensor([0.0], requires_grad=True)).sum().backward()
+
+
+def _modified_in_anomaly_mode(T):
+    with T.autograd.detect_anomaly():
+        a = T.ones(2, requires_grad=True)
+        b = a.exp()
+        b.add_(1)
+        b.sum().backward()
+
+
+class _Failing:
+    def __new__(cls, T):
+        class MyFunc(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x.clone()
+
+            @staticmethod
+            def backward(ctx, g):
+                raise RuntimeError("Some error in backward")
+        return MyFunc
+
+
+def _error_in_a_custom_backward(T):
+    with T.autograd.detect_anomaly():
+        _Failing(T).apply(T.ones(2, requires_grad=True)).sum().backward()
+
+
+def _anomaly_flags(T):
+    T.autograd.set_detect_anomaly(True)
+    on = (T.is_anomaly_enabled(), T.is_anomaly_check_nan_enabled())
+    T.autograd.set_detect_anomaly(False)
+    with T.autograd.set_detect_anomaly(True, check_nan=False):
+        inside = (T.is_anomaly_enabled(), T.is_anomaly_check_nan_enabled())
+    return on, inside, T.is_anomaly_enabled(), T.is_anomaly_check_nan_enabled()
+
+
+ANOMALY = {
+    "nan in a backward": _nan_in_backward,
+    "nan, check_nan=False": lambda T: _nan_in_backward(T, check_nan=False),
+    "nan in the second input's gradient": _nan_in_second_input,
+    "a saved tensor modified in place": _modified_in_anomaly_mode,
+    "an error in a custom Function's backward": _error_in_a_custom_backward,
+    "set_detect_anomaly, is_anomaly_enabled": _anomaly_flags,
+}
+
+
+@pytest.mark.parametrize("program", ANOMALY.values(), ids=ANOMALY.keys())
+def test_anomaly_mode_is_pytorchs(program):
+    assert _warned(mg, program) == _warned(torch, program)

@@ -146,6 +146,7 @@ class Variable(metaclass=_VariableMeta):
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled", "inference_mode", "is_inference_mode_enabled", "Variable"]
 
-from . import forward_ad, function, functional, graph  # noqa: E402, F401 (they use grad, above)
+from . import anomaly_mode, forward_ad, function, functional, graph  # noqa: E402, F401 (they use grad, above)
+from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: E402, F401
 from .function import Function  # noqa: E402, F401
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402, F401

@@ -305,6 +305,8 @@ def _record(ctx: BackwardCFunction, args: tuple, outputs: tuple) -> None:
     if len(outputs) > 1:
         engine.several_outputs[0] = True
     ctx._seq = next(engine._seq)  # after the edges' nodes (see engine.Node)
+    if engine.anomaly[0] is not None:  # (detect_anomaly: the forward call's stack)
+        engine.anomaly[0].remember(ctx)
     ctx._input_meta = [(a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None
                        for a in args]
     ctx._output_meta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else (None, None)
