@@ -992,3 +992,54 @@ ANOMALY = {
 @pytest.mark.parametrize("program", ANOMALY.values(), ids=ANOMALY.keys())
 def test_anomaly_mode_is_pytorchs(program):
     assert _warned(mg, program) == _warned(torch, program)
+
+
+# ctx.mark_dirty: a custom Function that changes an input in place ------------------------
+
+def _inplace_function(T, returned=True):
+    class Inplace(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.mul_(2)
+            ctx.mark_dirty(x)
+            ctx.save_for_backward(x)
+            return x if returned else x.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 2 * g + 0 * x
+    return Inplace
+
+
+def _dirty(T):
+    x = T.ones(2, requires_grad=True)
+    y = x.clone()
+    v0 = y._version
+    z = _inplace_function(T).apply(y)
+    z.sum().backward()
+    plain = T.ones(2)
+    w = _inplace_function(T).apply(plain)
+    return z is y, v0, y._version, y, z.grad_fn.name(), x.grad, y.is_leaf, w is plain, w
+
+
+def _dirty_input_saved_before(T):
+    a = T.tensor(1.0, requires_grad=True, dtype=T.double).clone()
+    b = a * a
+    _inplace_function(T).apply(a)
+    b.backward()
+
+
+MARK_DIRTY = {
+    "mark_dirty": _dirty,
+    "mark_dirty of a leaf that requires grad": lambda T: _inplace_function(T).apply(
+        T.ones(2, requires_grad=True)),
+    "mark_dirty of an input not returned": lambda T: _inplace_function(T, returned=False).apply(
+        T.ones(2, requires_grad=True).clone()),
+    "mark_dirty of what an op saved": _dirty_input_saved_before,
+}
+
+
+@pytest.mark.parametrize("program", MARK_DIRTY.values(), ids=MARK_DIRTY.keys())
+def test_mark_dirty_is_pytorchs(program):
+    same(program)

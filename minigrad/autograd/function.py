@@ -62,8 +62,9 @@ class FunctionCtx:
         self.saved_for_forward = tensors
 
     def mark_dirty(self, *tensors: Tensor) -> None:
-        raise NotImplementedError(
-            "minigrad's custom Functions cannot modify their inputs in place (mark_dirty)")
+        """``forward`` changed these inputs in place (and returns them): they become
+        its outputs, with this node as their grad_fn, and count one more version."""
+        self.dirty = tensors
 
     def mark_shared_storage(self, *pairs) -> None:
         raise RuntimeError(
@@ -262,7 +263,7 @@ class Function(FunctionCtx):
         if rules.VMAP[0] and any(type(a) is rules.VMAP[1] for a in args):  # inside vmap
             return rules.VMAP[1].function_apply(cls, Function, args, kwargs)
         ctx = cls._backward_cls()
-        ctx.to_save = ctx.non_differentiable = ()
+        ctx.to_save = ctx.non_differentiable = ctx.dirty = ()
         ctx.materialize_grads = True
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         with grad_mode.no_grad():
@@ -276,17 +277,42 @@ class Function(FunctionCtx):
                 output = cls.forward(ctx, *args, **kwargs)
         outputs = output if isinstance(output, tuple) else (output,)
         record = grad_mode._state.enabled and any(ctx.needs_input_grad)
+        if ctx.dirty:
+            _check_dirty(ctx, outputs)
+        if record:  # (the edges first: a dirty input is about to become an output)
+            inputs = [a for a in args if isinstance(a, Tensor)]
+            ctx._next = tuple(a._graph_node() if a._requires_grad else None for a in inputs)
+            ctx._next_nr = tuple(a._output_nr if a._requires_grad else 0 for a in inputs)
         outputs = tuple(_make_output(o, k, args, ctx, record) for k, o in enumerate(outputs))
         if record:
             _record(ctx, args, outputs)
         return outputs if isinstance(output, tuple) else outputs[0]
 
 
+def _check_dirty(ctx: BackwardCFunction, outputs: tuple) -> None:
+    """PyTorch's checks of the inputs ``forward`` marked dirty; a version more each."""
+    if not all(any(t is o for o in outputs) for t in ctx.dirty):
+        raise RuntimeError(
+            "Some elements marked as dirty during the forward method were not returned as "
+            "output. The inputs that are modified inplace must all be outputs of the Function.")
+    for t in ctx.dirty:
+        if grad_mode._state.enabled and t._requires_grad:
+            if t._node is None:
+                raise RuntimeError(
+                    "a leaf Variable that requires grad has been used in an in-place operation.")
+            if t._base is not None:
+                raise NotImplementedError(
+                    "minigrad's custom Functions cannot modify in place a view of a tensor "
+                    "that requires grad (mark_dirty)")
+        engine.bump_version(t)
+
+
 def _make_output(o, k: int, args: tuple, ctx: BackwardCFunction, record: bool):
     """Output ``k`` of ``forward``, given the node as its grad_fn when differentiable."""
     if not isinstance(o, Tensor):
         return o
-    if any(o is a for a in args):  # an input returned as is: a new tensor, a view of it
+    if any(o is a for a in args) and not any(o is t for t in ctx.dirty):  # an input
+        # returned as is (not changed in place): a new tensor, a view of it
         view = Tensor._make(o._data)
         view._vbox = o._version_counter()
         o = view
@@ -299,9 +325,6 @@ def _make_output(o, k: int, args: tuple, ctx: BackwardCFunction, record: bool):
 
 def _record(ctx: BackwardCFunction, args: tuple, outputs: tuple) -> None:
     """Fill in the node: its edges, what it saved, and the inputs' and outputs' metadata."""
-    inputs = [a for a in args if isinstance(a, Tensor)]
-    ctx._next = tuple(a._graph_node() if a._requires_grad else None for a in inputs)
-    ctx._next_nr = tuple(a._output_nr if a._requires_grad else 0 for a in inputs)  # (rare)
     if len(outputs) > 1:
         engine.several_outputs[0] = True
     ctx._seq = next(engine._seq)  # after the edges' nodes (see engine.Node)
