@@ -1043,3 +1043,15 @@ MARK_DIRTY = {
 @pytest.mark.parametrize("program", MARK_DIRTY.values(), ids=MARK_DIRTY.keys())
 def test_mark_dirty_is_pytorchs(program):
     same(program)
+
+
+def _grad_layout_policy(T):
+    p = T.ones(2, 3, 4).permute(2, 0, 1).requires_grad_()
+    with T.autograd.enforce_grad_layout_policy(False):
+        (p * 2).sum().backward()
+    T.autograd.enforce_grad_layout_policy(True)
+    return p.grad.shape, p.grad.sum()
+
+
+def test_enforce_grad_layout_policy_is_accepted():
+    same(_grad_layout_policy)

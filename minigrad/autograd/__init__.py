@@ -143,6 +143,23 @@ class Variable(metaclass=_VariableMeta):
         return data.detach().requires_grad_(requires_grad)
 
 
+class enforce_grad_layout_policy:  # noqa: N801 (PyTorch's name)
+    """PyTorch's switch of the rule that a leaf's ``.grad`` takes the leaf's strides.
+    minigrad keeps no such rule (a gradient has the strides its VJP gave it), so this
+    only keeps the setting: as a call, or a context manager that restores it."""
+
+    enabled = True
+
+    def __init__(self, enable: bool = True) -> None:
+        self.prev, enforce_grad_layout_policy.enabled = self.enabled, bool(enable)
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc) -> None:
+        enforce_grad_layout_policy.enabled = self.prev
+
+
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled", "inference_mode", "is_inference_mode_enabled", "Variable"]
 
