@@ -33,6 +33,7 @@ tuples, lists and dicts of Tensors.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -822,5 +823,53 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
             store[leaf] = old
 
 
+# rearrange --------------------------------------------------------------------------------
+
+def rearrange(tensor, pattern: str, **axes_lengths: int) -> Tensor:
+    """einops' ``rearrange``, as PyTorch's own copy of it: ``"b (h w) c -> b c h w"``
+    names the axes on each side, a parenthesised group being one axis made of several
+    (``axes_lengths`` gives the sizes a split cannot infer).  It is a reshape that
+    splits the groups, a permute, and a reshape that merges the new ones."""
+    from . import ops
+
+    if not isinstance(tensor, Tensor):
+        tensor = ops.stack(list(tensor))
+    left, right = (_axis_groups(side) for side in pattern.split("->"))
+    if len(left) != tensor.ndim:
+        raise ValueError(f"Number of dimensions in pattern ({len(left)}) must be equal to the "
+                         f"number of dimensions in the tensor ({tensor.ndim})")
+    sizes = dict(axes_lengths)
+    for group, n in zip(left, tensor.shape, strict=True):
+        unknown = [a for a in group if a not in sizes]
+        if len(unknown) > 1:
+            raise ValueError(f"Could not infer sizes for {set(unknown)}")
+        known = math.prod(sizes[a] for a in group if a in sizes)
+        if unknown:
+            sizes[unknown[0]] = n // known
+        if math.prod(sizes[a] for a in group) != n:
+            raise ValueError(f"Shape mismatch, can't divide axis of length {n} in chunks of "
+                             f"{known}")
+    names = [a for group in left for a in group]
+    x = ops.reshape(tensor, [sizes[a] for a in names])
+    x = ops.permute(x, [names.index(a) for group in right for a in group])
+    return ops.reshape(x, [math.prod(sizes[a] for a in group) for group in right])
+
+
+def _axis_groups(side: str) -> list[list[str]]:
+    """``"b (h w) c"`` -> ``[["b"], ["h", "w"], ["c"]]``."""
+    groups, current = [], None
+    for token in side.replace("(", " ( ").replace(")", " ) ").split():
+        if token == "(":
+            current = []
+        elif token == ")":
+            groups.append(current)
+            current = None
+        elif current is not None:
+            current.append(token)
+        else:
+            groups.append([token])
+    return groups
+
+
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap",
-           "linearize", "functional_call"]
+           "linearize", "functional_call", "rearrange"]

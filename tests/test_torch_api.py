@@ -1055,3 +1055,31 @@ def _grad_layout_policy(T):
 
 def test_enforce_grad_layout_policy_is_accepted():
     same(_grad_layout_policy)
+
+
+# torch.func.rearrange ----------------------------------------------------------------------
+
+def _rearranged(T):
+    x = T.arange(48.0).reshape(2, 4, 6, 1).requires_grad_()
+    a = T.func.rearrange(x, "b (h1 h) (w1 w) c -> (b h1 w1) h w c", h1=2, w1=3)
+    b = T.func.rearrange(x, "b h w c -> h (b w) c")
+    (a.sin().sum() + (b * b).sum()).backward()
+    return (a, b, T.func.rearrange([T.ones(2, 3), T.zeros(2, 3)], "s a b -> b (a s)"),
+            T.func.rearrange(x.detach(), "b (h h1) (w w1) c -> b h w (c h1 w1)", h1=2, w1=2),
+            x.grad, T.func.vmap(lambda m: T.func.rearrange(m, "h w -> w h"))(T.ones(2, 3, 4)))
+
+
+REARRANGE = {
+    "rearrange": _rearranged,
+    "rearrange: wrong rank": lambda T: T.func.rearrange(T.ones(4), "a b -> b a"),
+}
+
+
+@pytest.mark.parametrize("program", REARRANGE.values(), ids=REARRANGE.keys())
+def test_rearrange_is_pytorchs(program):
+    same(program)
+
+
+def test_rearrange_refuses_a_split_it_cannot_infer():  # (PyTorch's message is another)
+    with pytest.raises(ValueError, match="Could not infer sizes"):
+        mg.func.rearrange(mg.ones(4), "(a b) -> a b")
