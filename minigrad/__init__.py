@@ -109,7 +109,7 @@ from .grad_mode import (
 )
 from .ops import *  # noqa: F403 (PyTorch's functions: add, exp, sum, matmul, ...)
 from .ops import abs, all, any, max, min, pow, round, sum  # noqa: A004
-from .tensor import Size, Tensor, device, is_tensor
+from .tensor import Size, Tensor, device, get_default_device, is_tensor, set_default_device
 
 FloatTensor = DoubleTensor = LongTensor = BoolTensor = None  # set below
 

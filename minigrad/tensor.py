@@ -100,6 +100,16 @@ def check_device(d) -> None:
 _CPU = device()
 
 
+def set_default_device(device) -> None:  # noqa: A002 (PyTorch's name)
+    """Where new tensors go: only the CPU is there (another device fails at once, where
+    a CPU-only PyTorch fails at the first tensor made)."""
+    check_device(device)
+
+
+def get_default_device() -> device:
+    return _CPU
+
+
 class Tensor:
     # Every op makes a Tensor, so ``_make`` sets only these slots.  The attributes
     # below them are rarely set: a class-level default serves until an instance

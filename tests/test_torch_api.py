@@ -1083,3 +1083,14 @@ def test_rearrange_is_pytorchs(program):
 def test_rearrange_refuses_a_split_it_cannot_infer():  # (PyTorch's message is another)
     with pytest.raises(ValueError, match="Could not infer sizes"):
         mg.func.rearrange(mg.ones(4), "(a b) -> a b")
+
+
+def _default_device(T):
+    T.set_default_device("cpu")
+    here = T.get_default_device()
+    T.set_default_device(None)
+    return here, T.get_default_device(), T.ones(1).device
+
+
+def test_set_default_device_to_the_cpu_is_pytorchs():
+    same(_default_device)
