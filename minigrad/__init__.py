@@ -12,6 +12,7 @@ runs tutorial code unchanged.  Read it bottom-up:
 * ``autograd/``   backward and grad
 * ``func.py``     torch.func's transforms (grad, vjp, jvp, jacrev, jacfwd, vmap)
 * ``batching.py`` what makes vmap a transform: a batching rule per primitive
+* ``serialization.py`` torch.save and torch.load
 """
 
 import warnings as _warnings
