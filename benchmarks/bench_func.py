@@ -25,7 +25,6 @@ thread far more) without changing the CPU either library needs.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 import time
@@ -44,6 +43,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402 (after the thread counts)
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from timing import best_times  # noqa: E402 (benchmarks/ is the script's folder)
 
 import minigrad  # noqa: E402
 
@@ -122,25 +123,8 @@ def _check(case, d) -> None:
 
 
 def best_cpu_times(steps, reps: int, seconds: float) -> list[float]:
-    """The least CPU time of at least ``reps`` runs of each step (more if they fit in
-    about ``seconds``), after a warm-up; the steps take turns."""
-    start = time.process_time()
-    for step in steps:
-        step()
-    one_round = time.process_time() - start
-    reps = max(reps, min(2000, int(seconds / max(one_round, 1e-9))))
-    best = [float("inf")] * len(steps)
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(reps):
-            for k, step in enumerate(steps):
-                start = time.process_time()
-                step()
-                best[k] = min(best[k], time.process_time() - start)
-    finally:
-        gc.enable()
-    return best
+    """The least CPU time of at least ``reps`` runs of each step (timing.best_times)."""
+    return best_times(steps, reps, seconds, clock=time.process_time, most=2000)
 
 
 def main() -> None:

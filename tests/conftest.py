@@ -162,14 +162,19 @@ def repl() -> Callable[[str], None]:
 
 def run_cell(source: str, ns: dict) -> tuple[str, list[warnings.WarningMessage], Exception | None]:
     """Run a notebook cell as Jupyter does: the value of a final expression is shown."""
-    tree = ast.parse(to_minigrad(source))
+    return run_tree(ast.parse(to_minigrad(source)), ns, "<cell>")
+
+
+def run_tree(tree: ast.Module, ns: dict, filename: str = "<cell>"
+             ) -> tuple[str, list[warnings.WarningMessage], Exception | None]:
+    """Run a parsed cell in ``ns`` as Jupyter does; (stdout, warnings, the error)."""
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     error = None
     with _capture() as (out, caught):
         try:
-            exec(compile(tree, "<cell>", "exec"), ns)
+            exec(compile(tree, filename, "exec"), ns)
             if last is not None:
-                value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns)
+                value = eval(compile(ast.Expression(last.value), filename, "eval"), ns)
                 if value is not None:
                     print(repr(value))
         except Exception as e:  # noqa: BLE001 (the notebook shows it)

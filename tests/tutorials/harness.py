@@ -55,7 +55,7 @@ TESTS = HERE.parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from conftest import _capture, _format_exception, _normalise, to_minigrad  # noqa: E402
+from conftest import _capture, _format_exception, _normalise, run_tree, to_minigrad  # noqa: E402
 
 # Corpus files may also be laid beside the repository (as the seed notebooks are):
 # ../shared/tutorials/*.py, read when present, after the ones here.
@@ -215,18 +215,7 @@ def _render(out: str, caught: list, error: BaseException | None) -> str:
 
 
 def _run_script_cell(tree: ast.Module, ns: dict) -> tuple[str, list, BaseException | None]:
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    error = None
-    with _capture() as (out, caught):
-        try:
-            exec(compile(tree, "<snippet>", "exec"), ns)
-            if last is not None:
-                value = eval(compile(ast.Expression(last.value), "<snippet>", "eval"), ns)
-                if value is not None:
-                    print(repr(value))
-        except Exception as e:  # noqa: BLE001 (the cell shows it)
-            error = e
-    return out.getvalue(), list(caught), error
+    return run_tree(tree, ns, "<snippet>")
 
 
 def _run_repl_cell(tree: ast.Module, ns: dict) -> tuple[str, list, BaseException | None]:
