@@ -76,6 +76,22 @@ def _row_sum(items: np.ndarray) -> np.ndarray:
     return np.add.accumulate(np.concatenate([part[:1], items[n * ILP:], part[1:]]))[-1]
 
 
+def _short_row(a: np.ndarray, lanes: int):
+    """``inner_sum`` of a contiguous row shorter than ``16 * ILP * lanes`` (a loss's
+    sum or mean: no cascade level fills), in fewer NumPy calls.  np.add.reduce down
+    the columns of a C-ordered block of 4 x lanes or more columns adds each column in
+    order (checked by tests/test_torch_api.py on every such length)."""
+    n, width = len(a), ILP * lanes
+    k, nv = n // width, n // lanes
+    v = a[:nv * lanes].reshape(nv, lanes)
+    if k:  # the 4 accumulators (as rows), each down its k vectors; then in order
+        acc = np.add.reduce(a[:k * width].reshape(k, width), axis=0).reshape(ILP, lanes)
+        vec = np.add.reduce(np.concatenate([acc[:1], v[k * ILP:], acc[1:]]), axis=0)
+    else:  # fewer than 4 vectors: each lane in order
+        vec = np.add.reduce(v, axis=0)
+    return np.add.accumulate(np.concatenate([a[nv * lanes:], vec]))[-1] + a.dtype.type(0)
+
+
 def inner_sum(a: np.ndarray, lanes: int) -> np.ndarray:
     """The sum of ``a`` over axis 0 as ATen adds a contiguous row (axes after
     the first are independent sums, side by side): the vectors of ``lanes``, then from
@@ -83,6 +99,8 @@ def inner_sum(a: np.ndarray, lanes: int) -> np.ndarray:
     n = len(a)
     if n < lanes:
         return _row_sum(a)
+    if n < 16 * ILP * lanes and a.ndim == 1:
+        return _short_row(a, lanes)
     nv = n // lanes
     vec = _row_sum(a[:nv * lanes].reshape((nv, lanes) + a.shape[1:]))
     return _in_order(np.concatenate([a[nv * lanes:], vec]))

@@ -115,6 +115,18 @@ def test_sums_and_means_are_pytorchs_to_the_bit(shape, dims, dtype):
             assert got.shape == want.shape and np.array_equal(got, want), (op, shape, dims)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_every_short_sum_is_pytorchs_to_the_bit(dtype):
+    """Every length up to where ATen's cascade starts (minigrad's short-row path), and
+    the sign of a sum of -0s."""
+    rng = np.random.default_rng(7)
+    for n in range(1, 16 * 4 * 8 + 2):
+        for a in [(rng.standard_normal(n) * 10.0 ** rng.integers(-6, 6, n)).astype(dtype)
+                  for _ in range(3)] + [np.full(n, -0.0, dtype)]:
+            got, want = mg.tensor(a).sum().numpy(), torch.from_numpy(a).sum().numpy()
+            assert np.array_equal(got, want) and np.signbit(got) == np.signbit(want), n
+
+
 def test_a_transposed_tensor_sums_as_pytorchs():
     a = np.random.default_rng(0).standard_normal((64, 100)).astype(np.float32)
     assert mg.tensor(a).t().sum().item() == torch.from_numpy(a).t().sum().item()
