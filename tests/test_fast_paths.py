@@ -170,3 +170,58 @@ def test_rows_then_columns_and_double_backward_through_a_gather():
     _close(mo, to, "float64", "value")
     _close(mgr[0], tgr[0], "float64", "gradient")
     _close(mg2[0], tg2[0], "float64", "second derivative")
+
+
+# The branch-free select (rules.select: np.where by bits, for large float arrays) ------
+
+def _special(rng, shape, dtype):
+    a = (rng.standard_normal(shape) * 10.0 ** rng.integers(-30, 30, shape)).astype(dtype)
+    a.ravel()[rng.integers(0, a.size, 50)] = rng.choice([0.0, -0.0, np.nan, np.inf, -np.inf], 50)
+    return a
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_select_is_numpys_where_bit_for_bit(dtype):
+    from minigrad.rules import select
+
+    rng = np.random.default_rng(3)
+    shape = (70, 90)  # (above the 4096 elements where select stops calling np.where)
+    with np.errstate(all="ignore"):
+        operands = [_special(rng, shape, dtype), _special(rng, (1, 90), dtype), 0.0, -0.0,
+                    0, 2.5, np.nan, _special(rng, (), dtype)]
+    for cond in (rng.random(shape) < 0.5, rng.random((70, 1)) < 0.5, np.ones(shape, bool)):
+        for x in operands:
+            for y in operands:
+                want, got = np.where(cond, x, y), select(cond, x, y)
+                assert got.dtype == want.dtype and got.shape == want.shape, (x, y)
+                assert got.tobytes() == want.tobytes(), (np.shape(x), np.shape(y))
+
+
+@pytest.mark.parametrize("op", ["relu", "leaky_relu", "clamp", "where", "maximum"])
+def test_masked_ops_on_a_large_batch_match_pytorch_bit_for_bit(op):
+    rng = np.random.default_rng(4)
+    a, b = _special(rng, (256, 256), np.float32), _special(rng, (256, 256), np.float32)
+    w = rng.standard_normal((256, 256)).astype(np.float32)
+    fns = {"relu": lambda T, x, y: T.relu(x), "leaky_relu": lambda T, x, y:
+           T.nn.functional.leaky_relu(x, 0.1), "clamp": lambda T, x, y: x.clamp(-1.0, 0.5),
+           "where": lambda T, x, y: T.where(x > y, x, y * 2), "maximum": T_max}
+    seen = []
+    for T in (mg, torch):
+        x, y = (T.tensor(v, requires_grad=True) for v in (a, b))
+        out = fns[op](T, x, y)
+        (out * T.tensor(w)).sum().backward()
+        seen.append([None if v is None else _bits(v.detach().numpy())
+                     for v in (out, x.grad, y.grad)])
+    assert seen[0] == seen[1]
+
+
+def _bits(a: np.ndarray) -> bytes:
+    """The bytes of ``a``, every nan written alike (np.maximum's nan is not torch's
+    bit for bit; both print nan)."""
+    a = a.copy()
+    a[np.isnan(a)] = np.nan
+    return a.tobytes()
+
+
+def T_max(T, x, y):  # noqa: N802 (as the lambdas above: T is the library)
+    return T.maximum(x, y)
