@@ -619,14 +619,17 @@ def normal(
     shape: ShapeLike,
     dtype: np.dtype | type = np.float32,
     generator: Generator | None = None,
+    contiguous: bool = True,
 ) -> np.ndarray:
-    """Normal samples with mean ``mean`` and standard deviation ``std`` (``torch.normal``)."""
+    """Normal samples with mean ``mean`` and standard deviation ``std`` (``torch.normal``).
+    ``contiguous=False``: for a tensor that is not (``normal_`` of a transposed tensor),
+    which torch fills one scalar Box-Muller value at a time, whatever its size."""
     dtype = _float_dtype(dtype, "normal_kernel_cpu")
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     shape, n = _shape_and_size(shape)
     gen = _generator(generator)
-    if n >= 16:
+    if n >= 16 and contiguous:
         out = _normal_fill(gen, n, mean, std, dtype)
     elif dtype == _F16:
         # static_cast<Half>(double) goes through float
@@ -744,6 +747,55 @@ def randperm(
             perm[i] = perm[j]
             perm[j] = i
     return np.array(perm, dtype=dtype)
+
+
+def empty_like(a: np.ndarray) -> np.ndarray:
+    """An array for ``a``'s samples, laid out as ``torch.empty_like`` lays it out: with
+    ``a``'s strides if its elements are dense in memory (a transposed tensor); else
+    dense, its dims in the order of ``a``'s strides, a zero stride (an expanded dim)
+    keeping its place (ATen's ``infer_dense_strides``)."""
+    dims = sorted((abs(st), n) for st, n in zip(a.strides, a.shape, strict=True) if n > 1)
+    step, dense = a.itemsize, True
+    for stride, n in dims:
+        dense = dense and stride == step
+        step *= n
+    if dense:
+        return np.empty_like(a, order="K")
+    perm = list(range(a.ndim - 1, -1, -1))  # (innermost first, once sorted)
+
+    def should_swap(d0: int, d1: int) -> int:
+        s0, s1 = a.strides[d0], a.strides[d1]
+        if s0 == 0 or s1 == 0:
+            return 0
+        if s0 != s1:
+            return 1 if s0 > s1 else -1
+        return 1 if a.shape[d0] > a.shape[d1] else 0
+
+    for i in range(1, a.ndim):  # (ATen's insertion sort, ambiguous comparisons kept)
+        dim1 = i
+        for j in range(1, i + 1):
+            dim0 = i - j
+            c = should_swap(perm[dim0], perm[dim1])
+            if c > 0:
+                perm[dim0], perm[dim1] = perm[dim1], perm[dim0]
+                dim1 = dim0
+            elif c < 0:
+                break
+    outer_first = perm[::-1]
+    return np.empty([a.shape[d] for d in outer_first], a.dtype).transpose(
+        np.argsort(outer_first))
+
+
+def fill_in_memory_order(out: np.ndarray, draw, *operands) -> np.ndarray:
+    """``out`` filled with ``draw(shape, contiguous, *operands)`` (a C-ordered array) in
+    the order of ``out``'s memory, as ATen's kernels fill a tensor; the operands (arrays
+    that broadcast against ``out``) are reordered alike."""
+    order = sorted(range(out.ndim), key=lambda d: -abs(out.strides[d]))
+    view = out.transpose(order)
+    operands = [np.broadcast_to(o, out.shape).transpose(order) if isinstance(o, np.ndarray)
+                else o for o in operands]
+    view[...] = draw(view.shape, out.flags.c_contiguous, *operands)
+    return out
 
 
 # --------------------------------------------------------------------------

@@ -143,6 +143,11 @@ def _at(a, level: int) -> bool:
     return type(a) is BatchedTensor and a._level == level
 
 
+def _at_level(a, level: int) -> bool:
+    """Whether ``a`` is batched at ``level`` (by any of its wrappers)."""
+    return level in levels(a)
+
+
 # Moving batch axes in and out ---------------------------------------------------------
 
 def _swap01(t: Tensor) -> Tensor:
@@ -503,18 +508,22 @@ def _index_per_example(getitem, x: Tensor, idx) -> BatchedTensor:
     return _per_example(one, x, *(items[k] for k in spots))
 
 
+def incompatible_inplace(op: str) -> str:
+    """PyTorch's message for an in-place ``op`` on a tensor not batched where its other
+    argument is."""
+    return (f"vmap: {op}(self, *extra_args) is not possible because there exists a Tensor "
+            "`other` in extra_args that has more elements than `self`. This happened due to "
+            "`other` being vmapped over but `self` not being vmapped over in a vmap. Please "
+            f"try to use out-of-place operators instead of {op}. If said operator is being "
+            "called inside the PyTorch framework, please file a bug report instead.")
+
+
 def _setitem(x: Tensor, idx, value) -> None:
     """``x[idx] = value`` inside vmap: into the batch (``x`` must be batched where
     ``value`` is, as in PyTorch)."""
     level = max(t._level for t in (x, value) if type(t) is BatchedTensor)
     if not _at(x, level):
-        raise RuntimeError(
-            "vmap: inplace arithmetic(self, *extra_args) is not possible because there exists "
-            "a Tensor `other` in extra_args that has more elements than `self`. This happened "
-            "due to `other` being vmapped over but `self` not being vmapped over in a vmap. "
-            "Please try to use out-of-place operators instead of inplace arithmetic. If said "
-            "operator is being called inside the PyTorch framework, please file a bug report "
-            "instead.")
+        raise RuntimeError(incompatible_inplace("inplace arithmetic"))
     if _batched_index(idx):
         raise NotImplementedError("minigrad's vmap: x[idx] = v with a batched index")
     if _at(value, level):  # (its example axes aligned with the indexed part's, from the end)

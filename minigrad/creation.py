@@ -230,13 +230,17 @@ def _size(size, kw):
     return _shape_arg((kw.pop("size"),)) if "size" in kw else _shape_arg(size)
 
 
+def _vmap():
+    """``func`` while a vmap runs (its batching rules of the random ops), else None."""
+    return None if _random.in_vmap[0] is None else sys.modules[__package__ + ".func"]
+
+
 def _random_leaf(shape: tuple, draw, requires_grad: bool) -> Tensor:
     """``_leaf(draw(shape))``; inside ``vmap(..., randomness="different")`` one draw for
     the whole batch, a different sample for each example (func.py)."""
-    if _random.in_vmap[0] is None:
+    if _vmap() is None:
         return _leaf(draw(shape), requires_grad)
-    return sys.modules[__package__ + ".func"]._random_batch(
-        shape, lambda shape: _leaf(draw(shape), requires_grad))
+    return _vmap()._random_batch(shape, lambda shape: _leaf(draw(shape), requires_grad))
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw) -> Tensor:
@@ -271,16 +275,22 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
             mean, std, s, _default(dtype), generator), requires_grad)
     like = mean if isinstance(mean, Tensor) else std
     dt = like._data.dtype
-    m = mean._data if isinstance(mean, Tensor) else mean
-    s = std._data if isinstance(std, Tensor) else std
-    if isinstance(std, Tensor) and (s < 0).any():
+    if isinstance(std, Tensor) and (std._data < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
-    shape = np.broadcast_shapes(np.shape(m), np.shape(s))
-    if isinstance(std, Tensor):
-        out = _random.normal(0.0, 1.0, shape, dt, generator) * s + m
-    else:
-        out = _random.normal(0.0, s, shape, dt, generator) + m
-    return _leaf(np.asarray(out, dtype=dt), requires_grad)
+
+    def draw(m, s):
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        if isinstance(std, Tensor):
+            out = _random.normal(0.0, 1.0, shape, dt, generator) * s + m
+        else:
+            out = _random.normal(0.0, s, shape, dt, generator) + m
+        return np.asarray(out, dtype=dt)
+
+    if _vmap() is not None:
+        out = _vmap()._random_pointwise(draw, mean, std)
+        return out.requires_grad_() if requires_grad else out
+    return _leaf(draw(mean._data if isinstance(mean, Tensor) else mean,
+                      std._data if isinstance(std, Tensor) else std), requires_grad)
 
 
 def get_rng_state() -> Tensor:
@@ -294,46 +304,88 @@ def set_rng_state(new_state: Tensor) -> None:
     _random.set_rng_state(new_state._data)
 
 
+def _pointwise(draw, *tensors) -> Tensor:
+    """``draw(*arrays)`` of the tensors' data (a batching rule's, inside vmap)."""
+    if _vmap() is not None:
+        return _vmap()._random_pointwise(draw, *tensors)
+    return Tensor._make(draw(*(t._data for t in tensors)))
+
+
 def bernoulli(input, p=None, *, generator=None) -> Tensor:  # noqa: A002
     """1 with probability ``input`` (each element), else 0; or with probability ``p``."""
+    dt = input._data.dtype
     if p is None:
-        drawn = _random.bernoulli(input._data, generator)
-    else:
-        drawn = _random.bernoulli_scalar(float(p), input.shape, generator)
-    return Tensor._make(drawn.astype(input._data.dtype))
+        return _pointwise(lambda a: _random.bernoulli(a, generator).astype(dt), input)
+    return _pointwise(lambda a: _random.bernoulli_scalar(float(p), a.shape, generator)
+                      .astype(dt), input)
 
 
 def multinomial(input, num_samples: int, replacement: bool = False, *,  # noqa: A002
                 generator=None) -> Tensor:
-    """Indices drawn from the weights in each row of ``input``."""
-    return Tensor._make(_random.multinomial(input._data, num_samples, replacement, generator))
+    """Indices drawn from the weights in each row of ``input`` (inside vmap, the rows of
+    the batch: one draw)."""
+    ndim = input.ndim
+
+    def draw(w):
+        if ndim not in (1, 2):
+            raise RuntimeError("prob_dist must be 1 or 2 dim")
+        rows = w.reshape(-1, w.shape[-1]) if w.ndim > 2 else w
+        out = _random.multinomial(rows, num_samples, replacement, generator)
+        return out.reshape(w.shape[:-1] + (num_samples,))
+
+    return _pointwise(draw, input)
 
 
-def _fill_randomly(tensor: Tensor, values: np.ndarray) -> Tensor:
-    from .ops import fill_
+def _fill_randomly(tensor: Tensor, draw, name: str, p=None) -> Tensor:
+    """``tensor`` filled with ``draw(shape, contiguous)`` (``draw(shape, contiguous, p)``
+    for bernoulli_'s tensor ``p``) in the order of its memory, as ATen's kernels fill it;
+    recorded (a zero gradient) as ``name``, or inside vmap as the batching rule says."""
+    from . import engine, grad_mode, ops, rules
 
-    return fill_(tensor, Tensor._make(values.astype(tensor._data.dtype, copy=False)))
+    def fill(out, *p):
+        return _random.fill_in_memory_order(out, draw, *p)
+
+    target = tensor  # (inside vmap, the tensor under its wrappers: the whole batch)
+    if _vmap() is not None:
+        target, out, each = _vmap()._random_inplace(tensor, fill, p)
+        name = name if each else "CopyBackwards"
+    else:
+        ops._check_inplace(tensor)
+        out = fill(_random.empty_like(tensor._data),
+                   *(() if p is None else (p._data if isinstance(p, Tensor) else p,)))
+    if grad_mode.is_grad_enabled() and target.requires_grad:
+        new = rules.add.apply((ops.mul(ops._alias(target), 0), Tensor._make(out)), name=name)
+        ops._commit(target, new)
+    else:
+        target._data[...] = out
+        engine.bump_version(target)
+    return tensor
 
 
 def uniform_(self, from_: float = 0.0, to: float = 1.0, *, generator=None) -> Tensor:
-    return _fill_randomly(self, _random.uniform(from_, to, self.shape, self._data.dtype,
-                                                generator))
+    dt = self._data.dtype
+    return _fill_randomly(self, lambda s, c: _random.uniform(from_, to, s, dt, generator),
+                          "UniformBackward0")
 
 
 def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
-    return _fill_randomly(self, _random.normal(mean, std, self.shape, self._data.dtype,
-                                               generator))
+    dt = self._data.dtype
+    return _fill_randomly(self, lambda s, c: _random.normal(mean, std, s, dt, generator,
+                                                             contiguous=c), "NormalBackward0")
 
 
 def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
-    drawn = (_random.bernoulli(p._data, generator) if isinstance(p, Tensor)
-             else _random.bernoulli_scalar(float(p), self.shape, generator))
-    return _fill_randomly(self, np.broadcast_to(drawn, self.shape))
+    if isinstance(p, Tensor):
+        return _fill_randomly(self, lambda s, c, p: _random.bernoulli(p, generator),
+                              "BernoulliBackward1", p)
+    return _fill_randomly(self, lambda s, c: _random.bernoulli_scalar(float(p), s, generator),
+                          "BernoulliBackward2")
 
 
 def exponential_(self, lambd: float = 1.0, *, generator=None) -> Tensor:
-    return _fill_randomly(self, _random.exponential(lambd, self.shape, self._data.dtype,
-                                                    generator))
+    dt = self._data.dtype
+    return _fill_randomly(self, lambda s, c: _random.exponential(lambd, s, dt, generator),
+                          "ExponentialBackward0")
 
 
 Tensor.uniform_, Tensor.normal_, Tensor.bernoulli_ = uniform_, normal_, bernoulli_
@@ -342,13 +394,33 @@ Tensor.bernoulli, Tensor.multinomial = bernoulli, multinomial
 
 
 def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _leaf(_random.randperm(n, generator).astype(_default(dtype, _dtype.int64)),
-                 requires_grad)
+    def draw():
+        return _random.randperm(n, generator).astype(_default(dtype, _dtype.int64))
+
+    if _vmap() is not None:
+        return _vmap()._random_loop(draw)
+    return _leaf(draw(), requires_grad)
+
+
+def _random_like(input, dtype, requires_grad, draw) -> Tensor:  # noqa: A002
+    """A tensor laid out like ``input`` (``empty_like``), filled with ``draw(shape,
+    contiguous, dtype)`` in the order of its memory."""
+    dt = (dtype or input.dtype).np
+
+    def fill(out):
+        return _random.fill_in_memory_order(out, lambda s, c: draw(s, c, dt))
+
+    if _vmap() is not None:
+        out = _vmap()._random_like(input, fill, dt)
+    else:
+        out = _leaf(fill(_random.empty_like(input._data).astype(dt, copy=False)), False)
+    return out.requires_grad_() if requires_grad else out
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False) -> Tensor:  # noqa: A002
-    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return _random_like(input, dtype, requires_grad, lambda s, c, dt: _random.rand(s, dt))
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False) -> Tensor:  # noqa: A002
-    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return _random_like(input, dtype, requires_grad,
+                        lambda s, c, dt: _random.normal(0.0, 1.0, s, dt, contiguous=c))

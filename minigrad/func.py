@@ -587,7 +587,8 @@ def vmap(func: Callable, in_dims=0, out_dims=0, randomness: str = "error", *,
     ``in_dims``: an int for every input, or a tuple with one entry (an int, None
     for an input not mapped over, or a nested tuple) per input; ``out_dims``
     likewise for the outputs.  ``randomness``: "error" refuses random ops; with
-    "same" every example sees the same random numbers."""
+    "different" each example draws its own sample, with "same" all share one (the
+    rules of each kind of random op: ``_random_batch`` and the functions after it)."""
     if randomness not in ("error", "different", "same"):
         raise RuntimeError("Only allowed values for randomness are 'error', 'different', or "
                            f"'same'. Got {randomness}")
@@ -675,34 +676,164 @@ def _vmap(func, in_dims, out_dims, randomness, chunk_size, *, user: bool) -> Cal
 
 _RANDOMNESS: list[tuple[int, int, str]] = []  # (level, size, randomness) of running vmaps
 
+# Random ops inside vmap ---------------------------------------------------------------
+# PyTorch's rules (functorch's BatchRulesRandomness.cpp), applied at every running vmap
+# from the innermost out.  "error" refuses any draw; "different" draws one sample per
+# example: a single draw from the stream for the whole batch, its batch axes in front
+# (outermost vmap's first); "same" draws one example's sample, shared by the batch.
+# The kinds of op differ in what they do with batched and unbatched tensor arguments:
+#
+# * factories (rand, randn, randint, normal(number, number), dropout's mask): none;
+# * randperm: one draw per example (a loop), not one of a batch;
+# * *_like (rand_like, randn_like): the example of "same"; "different" expands;
+# * pointwise (bernoulli, normal of tensors, multinomial): "same" refuses a batched
+#   argument, "different" expands an unbatched one;
+# * in place (uniform_, normal_, bernoulli_, exponential_, nn.init's): "different"
+#   refuses an unbatched tensor; "same" draws one example and copies it to each.
+#
+# An in-place draw (and a *_like one) fills the tensor in the order of its memory, as
+# ATen's kernels do: an in_dims=1 input's batch is the fastest-varying axis.
+
+_ERROR_MODE = ("vmap: called random operation while in randomness error mode. Please either "
+               "use the 'same' or 'different' randomness flags on vmap or perform the "
+               "randomness operation out of vmap")
+_SAME_BATCHED = ("Vmap does not currently support same randomness with a batched tensor "
+                 "input. Please file an issue with functorch")
+_DIFFERENT_INPLACE = ("vmap: Cannot ask for different inplace randomness on an unbatched "
+                      "tensor. This will appear like same randomness. If this is necessary "
+                      "for your usage, please file an issue with functorch.")
+
 
 def _check_randomness() -> None:
-    """Called by the random samplers: PyTorch's error in a vmap with randomness="error".
-    "same" needs nothing (one sample, broadcast over the batch); "different" needs
-    one sample per example, which rand, randn, randint and normal draw (_random_batch)."""
+    """Called by the samplers of ``_random`` for a draw no rule below allowed."""
     modes = {r for _, _, r in _RANDOMNESS}
     if "error" in modes:
-        raise RuntimeError(
-            "vmap: called random operation while in randomness error mode. Please either use "
-            "the 'same' or 'different' randomness flags on vmap or perform the randomness "
-            "operation out of vmap")
+        raise RuntimeError(_ERROR_MODE)
     if "different" in modes:
-        raise NotImplementedError("minigrad's vmap(randomness='different') draws different "
-                                  "samples in rand, randn, randint and normal only")
+        raise NotImplementedError("minigrad's vmap(randomness='different'): a random op "
+                                  "without a batching rule")
+
+
+def _innermost_first():
+    return sorted(_RANDOMNESS, reverse=True)
+
+
+def _different() -> list[tuple[int, int]]:
+    """(level, size) of the running vmaps with randomness="different", outermost first."""
+    return sorted((lv, n) for lv, n, r in _RANDOMNESS if r == "different")
+
+
+def _allowed(draw: Callable, *args):
+    """``draw(*args)``, with ``_random``'s check of the randomness off."""
+    check, _random.in_vmap[0] = _random.in_vmap[0], None
+    try:
+        return draw(*args)
+    finally:
+        _random.in_vmap[0] = check
+
+
+def _batched(array, different) -> Tensor:
+    """A draw (its leading axes those of the vmaps ``different``) as a batched Tensor."""
+    t = array if isinstance(array, Tensor) else Tensor._make(array)
+    return batching.rewrapped(t, [lv for lv, _ in reversed(different)])
 
 
 def _random_batch(shape: tuple, draw: Callable) -> Tensor:
-    """``draw(shape)`` inside vmap: for the vmaps with randomness="different", one draw
-    of a batch of samples (their sizes in front, the innermost vmap's first), batched."""
-    if any(r == "error" for _, _, r in _RANDOMNESS):
-        _check_randomness()
-    different = sorted((lv, n) for lv, n, r in _RANDOMNESS if r == "different")
-    check, _random.in_vmap[0] = _random.in_vmap[0], None  # (this draw is allowed)
-    try:
-        t = draw(tuple(n for _, n in different) + tuple(shape))
-    finally:
-        _random.in_vmap[0] = check
-    return batching.rewrapped(t, [lv for lv, _ in reversed(different)])
+    """A factory's ``draw(shape)`` (a Tensor): one draw of a batch of samples."""
+    for _, _, r in _innermost_first():
+        if r == "error":
+            raise RuntimeError(_ERROR_MODE)
+    different = _different()
+    return _batched(_allowed(draw, tuple(n for _, n in different) + tuple(shape)), different)
+
+
+def _random_loop(draw: Callable) -> Tensor:
+    """randperm's rule: ``draw()`` once per example, the innermost vmap's loop outside."""
+    _random_batch((), lambda shape: None)  # (the checks)
+    different = _different()
+
+    def loop(levels):  # innermost first
+        if not levels:
+            return _allowed(draw)
+        parts = [loop(levels[1:]) for _ in range(levels[0][1])]
+        return np.stack(parts, axis=len(levels) - 1)
+
+    return _batched(loop(different[::-1]), different)
+
+
+def _as_batch(t, different) -> np.ndarray:
+    """``t``'s data with the batch axes of the vmaps ``different`` in front, outermost
+    first: expanded where ``t`` is not batched, its first example where it is batched
+    but the vmap is not in ``different``."""
+    if not isinstance(t, Tensor):
+        return t
+    data, levels, sizes = batching.unwrapped(t)._data, sorted(batching.levels(t)), dict(different)
+    data = data[tuple(slice(None) if lv in sizes else 0 for lv in levels)]
+    data = data[tuple(slice(None) if lv in levels else None for lv in sizes) + (...,)]
+    return np.broadcast_to(data, tuple(sizes.values()) + tuple(t.shape))
+
+
+def _random_pointwise(draw: Callable, *tensors) -> Tensor:
+    """bernoulli, normal of tensors, multinomial: ``draw(*arrays)``, each tensor argument
+    as an array with the batch axes of the "different" vmaps in front."""
+    for lv, _, r in _innermost_first():
+        if r == "error":
+            raise RuntimeError(_ERROR_MODE)
+        if r == "same" and any(batching._at_level(t, lv) for t in tensors):
+            raise RuntimeError(_SAME_BATCHED)
+    different = _different()
+    return _batched(_allowed(draw, *(_as_batch(t, different) for t in tensors)), different)
+
+
+def _random_like(x: Tensor, fill: Callable, dtype) -> Tensor:
+    """rand_like, randn_like: a tensor laid out like ``x``'s example (or batch, for
+    "different"; ``empty_like``), filled in place by ``fill(array)``."""
+    for _, _, r in _innermost_first():
+        if r == "error":
+            raise RuntimeError(_ERROR_MODE)
+    different = _different()
+    out = _random.empty_like(_as_batch(x, different)).astype(dtype, copy=False)
+    _allowed(fill, out)
+    return _batched(out, different)
+
+
+def _random_inplace(x: Tensor, fill: Callable, p=None) -> tuple:
+    """uniform_, normal_, bernoulli_, exponential_ (and nn.init's) on ``x`` inside vmap:
+    ``fill(array)`` fills an array in place (``fill(array, p)``: bernoulli_'s p, as an
+    array that broadcasts against it).  Returns what to write where: the tensor under
+    x's wrappers, the values for its whole batch, and whether they are a sample per
+    example (else "same" copied one example's to each)."""
+    copied = False  # (whether a "same" vmap inside has made x a copy of one example)
+    for lv, _, r in _innermost_first():
+        x_at = batching._at_level(x, lv) and not copied
+        if r == "error":
+            raise RuntimeError(_ERROR_MODE)
+        if p is not None and r == "same" and batching._at_level(p, lv):
+            raise RuntimeError(_SAME_BATCHED)
+        if p is not None and batching._at_level(p, lv) and not x_at:
+            raise RuntimeError(batching.incompatible_inplace("inplace bernoulli"))
+        if r == "different" and not x_at:
+            raise RuntimeError(_DIFFERENT_INPLACE)
+        copied = copied or (r == "same" and x_at)
+    kept = {lv for lv, _ in _different()}
+    whole = batching.unwrapped(x)._data  # (x's levels, outermost first, then the example)
+    x_levels = sorted(batching.levels(x))
+    if set(x_levels) <= kept:  # (a sample per example: drawn in the order of x's memory)
+        out = _random.empty_like(whole)
+    else:  # ("same" somewhere: one sample there, copied to each of its examples)
+        out = np.empty([n if lv in kept else 1 for lv, n in zip(x_levels, whole.shape,
+                                                                strict=False)]
+                       + list(x.shape), whole.dtype)
+    if p is None:
+        _allowed(fill, out)
+    else:
+        shape = [1 if lv not in kept else n for lv, n in zip(x_levels, whole.shape,
+                                                             strict=False)]
+        if isinstance(p, Tensor):
+            p = _as_batch(p, [(lv, n) for lv, n in _different() if lv in x_levels]).reshape(
+                shape + [1] * (x.ndim - p.ndim) + list(p.shape))
+        _allowed(fill, out, p)
+    return batching.unwrapped(x), np.broadcast_to(out, whole.shape), set(x_levels) <= kept
 
 
 def _dim(d: int, ndim: int) -> int:

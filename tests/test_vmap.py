@@ -9,6 +9,9 @@
 * printed text and errors: each expression prints what torch.func's prints, or
   raises the same exception type with the same message; so does
   autograd.functional.jacobian(vectorize=True), now a vmap over backward passes;
+* random ops under randomness="different" and "same": every sampler draws torch's
+  numbers bit for bit (in the order of the tensor's memory for in-place ones), as
+  many of them, and refuses what torch refuses, with its message;
 * speed: jacfwd(jacfwd(f)) with 256 inputs is one batched pass, not a loop.
 """
 
@@ -468,6 +471,180 @@ def test_randomness_draws_what_torch_draws(torch):
         return out.getvalue()
 
     assert run(minigrad, mf) == run(torch, torch.func)
+
+
+# Every random op under randomness="different" and "same" (issue 17): each expression is
+# evaluated after manual_seed(0), and prints its value (or torch's error) and the next
+# number of the stream (how much the op drew), as torch.func.vmap's.
+RANDOM_OPS = [
+    # pointwise samplers: "same" refuses a batched argument, "different" expands
+    "vmap(torch.bernoulli, randomness='different')(P)",
+    "vmap(torch.bernoulli, randomness='same')(P)",
+    "vmap(lambda a: torch.bernoulli(P[0]) + a, randomness='different')(x)",
+    "vmap(lambda a: torch.bernoulli(P[0]) + a, randomness='same')(x)",
+    "vmap(torch.bernoulli, in_dims=1, randomness='different')(P)",
+    "vmap(lambda a: a.bernoulli(), randomness='different')(P)",
+    "vmap(lambda a: torch.bernoulli(a, 0.3), randomness='different')(x)",
+    "vmap(lambda a: torch.bernoulli(a, 0.3), in_dims=1, randomness='different')(x.t())",
+    "vmap(lambda a: torch.bernoulli(a, 0.3), randomness='same')(x)",
+    "vmap(torch.bernoulli)(P)",
+    "vmap(lambda m: torch.normal(m, 1.), randomness='different')(x)",
+    "vmap(lambda m: torch.normal(m, 1.), randomness='different')(torch.ones(5, 8))",
+    "vmap(lambda m: torch.normal(m, 1.), in_dims=1, randomness='different')(torch.ones(5, 8))",
+    "vmap(lambda m: torch.normal(m, 1.), randomness='same')(x)",
+    "vmap(lambda s: torch.normal(0., s), randomness='different')(x)",
+    "vmap(lambda m, s: torch.normal(m, s), randomness='different')(x, x * 2)",
+    "vmap(lambda a: torch.normal(torch.zeros(3), 1.) + a, randomness='different')(x)",
+    "vmap(lambda a: torch.normal(torch.zeros(3), 1.) + a, randomness='same')(x)",
+    "vmap(lambda w: torch.multinomial(w, 2), randomness='different')(W)",
+    "vmap(lambda w: torch.multinomial(w, 5, True), randomness='different')(W)",
+    "vmap(lambda w: torch.multinomial(w, 2), in_dims=1, randomness='different')(W.t())",
+    "vmap(lambda w: torch.multinomial(w, 2), randomness='same')(W)",
+    "vmap(lambda a: torch.multinomial(W[0], 2) + a, randomness='different')(x[:, :2])",
+    "vmap(lambda a: torch.multinomial(W[0], 2) + a, randomness='same')(x[:, :2])",
+    "vmap(lambda w: torch.multinomial(w, 2), randomness='different')(W.reshape(3, 2, 2))",
+    "vmap(lambda a: torch.multinomial(W, 3) + a, randomness='different')(torch.ones(2, 3, 3))",
+    "vmap(lambda w: torch.multinomial(w, 3, replacement=True), randomness='different')(W.reshape(3, 2, 2))",
+    "vmap(lambda w: torch.multinomial(w, 1))(W)",
+    # in-place samplers: "different" refuses an unbatched tensor, "same" copies one sample
+    "vmap(lambda a: a.clone().uniform_(), randomness='different')(x)",
+    "vmap(lambda a: a.clone().uniform_(-1, 2), randomness='same')(x)",
+    "vmap(lambda a: torch.zeros(3).uniform_() + a, randomness='different')(x)",
+    "vmap(lambda a: torch.zeros(3).uniform_() + a, randomness='same')(x)",
+    "vmap(lambda a: a.clone().uniform_())(x)",
+    "vmap(lambda a: a.clone().normal_(), randomness='different')(x)",
+    "vmap(lambda a: a.clone().normal_(1., 2.), randomness='different')(torch.ones(4, 5))",
+    "vmap(lambda a: a.clone().normal_(1., 2.), randomness='same')(torch.ones(4, 20))",
+    "vmap(lambda a: a.clone().exponential_(2.), randomness='different')(x)",
+    "vmap(lambda a: a.clone().exponential_(2.), randomness='same')(x)",
+    "vmap(lambda a: a.clone().exponential_(), randomness='different')(torch.zeros(2, 3, dtype=torch.float64))",
+    "vmap(lambda a: a.clone().bernoulli_(0.3), randomness='different')(x)",
+    "vmap(lambda a: a.clone().bernoulli_(0.3), randomness='same')(x)",
+    "vmap(lambda a, p: a.clone().bernoulli_(p), randomness='different')(x, P)",
+    "vmap(lambda a, p: a.clone().bernoulli_(p), randomness='same')(x, P)",
+    "vmap(lambda a: a.clone().bernoulli_(P[0]), randomness='different')(x)",
+    "vmap(lambda a: a.clone().bernoulli_(P[0]), randomness='same')(x)",
+    "vmap(lambda a: torch.zeros(3).bernoulli_(0.5) + a, randomness='different')(x)",
+    "vmap(lambda a: torch.zeros(3).bernoulli_(0.5) + a, randomness='same')(x)",
+    "vmap(lambda p: torch.zeros(3).bernoulli_(p), randomness='different')(P)",
+    "vmap(lambda a, p: a.clone().bernoulli_(p), in_dims=(0, None), randomness='different')(torch.zeros(3, 2, 2), torch.tensor([0.5, 0.5]))",
+    "vmap(lambda a, p: a.clone().bernoulli_(p), randomness='different')(torch.zeros(3, 2, 2), P[:3, :2])",
+    "vmap(lambda a, p: a.clone().bernoulli_(p), randomness='different')(torch.zeros(3, 2), torch.rand(3, 2, dtype=torch.float64))",
+    "vmap(lambda a: (a * 1).uniform_(), randomness='different')(torch.ones(2, 3, requires_grad=True))",
+    "vmap(lambda a: (a * 1).normal_(), randomness='same')(torch.ones(2, 3, requires_grad=True))",
+    "vmap(lambda a: torch.nn.init.uniform_(torch.zeros(3)) + a, randomness='same')(x)",
+    "vmap(lambda a: torch.nn.init.uniform_(torch.zeros(3)) + a, randomness='different')(x)",
+    "vmap(lambda a: torch.nn.init.normal_(a.clone()), randomness='different')(x)",
+    "vmap(lambda a: torch.nn.init.normal_(a.clone()), randomness='same')(x)",
+    "vmap(lambda a: torch.nn.init.kaiming_uniform_(a.clone()), randomness='different')(torch.zeros(2, 3, 4))",
+    "vmap(lambda a: torch.nn.init.xavier_uniform_(a.clone()), randomness='same')(torch.zeros(2, 3, 4))",
+    # in place, in the order of the tensor's memory (an in_dims=1 batch varies fastest)
+    "vmap(lambda a: a.clone().uniform_(), in_dims=1, randomness='different')(x.t())",
+    "vmap(lambda a: a.uniform_(), in_dims=1, randomness='different')(torch.ones(3, 4))",
+    "vmap(lambda a: a.clone().normal_(), in_dims=1, randomness='different')(torch.ones(5, 8))",
+    "torch.ones(8, 5).t().normal_()",
+    "torch.ones(3, 2).t().uniform_()",
+    "torch.zeros(3, 2).bernoulli_(torch.tensor([0.5, 0.5]))",
+    "(torch.ones(2, requires_grad=True) * 1).uniform_()",
+    "(torch.ones(2, requires_grad=True) * 1).bernoulli_(0.5)",
+    "(torch.ones(2, requires_grad=True) * 1).normal_()",
+    "(torch.ones(2, requires_grad=True) * 1).exponential_()",
+    # dropout: a mask per example ("different", batched input or not) or one for all
+    "vmap(lambda a: F.dropout(a, 0.4), randomness='different')(x)",
+    "vmap(lambda a: F.dropout(a, 0.4), randomness='same')(x)",
+    "vmap(lambda a: F.dropout(a, 0.4), in_dims=1, randomness='different')(x.t())",
+    "vmap(lambda a: F.dropout(a, 0.4, training=False))(x)",
+    "vmap(lambda a: F.dropout(a, 1.0), randomness='different')(x)",
+    "vmap(lambda a: F.dropout(a, 1.0))(x)",
+    "vmap(lambda a: F.dropout(a, 0.0))(x)",
+    "vmap(lambda a: F.dropout(a, 0.4))(x)",
+    "vmap(lambda a: F.dropout(torch.ones(3), 0.4) + a, randomness='different')(x)",
+    "vmap(lambda a: F.dropout(torch.ones(3), 0.4) + a, randomness='same')(x)",
+    "vmap(lambda a: F.dropout(a.clone(), 0.4, inplace=True), randomness='different')(x)",
+    "vmap(lambda a: F.dropout(a, 0.25), randomness='different')(torch.ones(2, 3, dtype=torch.float64))",
+    "vmap(torch.nn.Dropout(0.5), randomness='different')(x)",
+    "vmap(torch.nn.Dropout(0.5), randomness='same')(x)",
+    "vmap(lambda a: F.dropout(a, 0.5), randomness='different')(torch.ones(2, 3, requires_grad=True))",
+    # randperm (one draw per example), *_like (laid out like the input)
+    "vmap(lambda a: torch.randperm(4) + a, randomness='different')(torch.ones(3, 4))",
+    "vmap(lambda a: torch.randperm(4) + a, randomness='same')(torch.ones(3, 4))",
+    "vmap(lambda a: torch.randperm(3) + a)(x[:, :3])",
+    "vmap(lambda a: torch.rand_like(a), randomness='different')(x)",
+    "vmap(lambda a: torch.rand_like(a), randomness='same')(x)",
+    "vmap(lambda a: torch.rand_like(a), in_dims=1, randomness='different')(x.t())",
+    "vmap(lambda a: torch.randn_like(a), in_dims=1, randomness='different')(x.t())",
+    "vmap(lambda a: torch.randn_like(a), in_dims=1, randomness='different')(torch.ones(5, 8))",
+    "vmap(lambda a: torch.randn_like(a), randomness='different')(torch.ones(5, 8))",
+    "vmap(lambda a: torch.randn_like(a), in_dims=1, randomness='same')(torch.ones(20, 3))",
+    "vmap(lambda a: torch.rand_like(torch.ones(2, 3).t()) + a, randomness='different')(torch.zeros(2, 1, 1))",
+    "vmap(torch.rand_like)(W)",
+    "torch.rand_like(torch.ones(3, 2).t())",
+    "torch.rand_like(torch.ones(3, 2).t()).is_contiguous()",
+    "torch.randn_like(torch.ones(8, 5).t())",
+    "torch.rand_like(torch.ones(3, 4)[:, ::2].t())",
+    "torch.rand_like(torch.ones(3).expand(2, 3))",
+    "torch.rand_like(torch.ones(3, 1).expand(3, 2))",
+    # nested vmaps, the rules applied at each level from the innermost out
+    "vmap(vmap(torch.bernoulli, randomness='different'), randomness='different')(P.reshape(2, 2, 3))",
+    "vmap(vmap(lambda a: a.clone().uniform_(), randomness='different'), randomness='different')(torch.ones(2, 3, 2))",
+    "vmap(vmap(lambda a: a.clone().uniform_(), randomness='same'), randomness='different')(torch.ones(2, 3, 2))",
+    "vmap(vmap(lambda a: a.clone().uniform_(), randomness='different'), randomness='same')(torch.ones(2, 3, 2))",
+    "vmap(vmap(lambda b: b.clone().normal_(), randomness='different'), randomness='same')(torch.zeros(2, 4, 3))",
+    "vmap(vmap(lambda b: b.clone().bernoulli_(torch.full((3,), 0.5)), randomness='different'), randomness='same')(torch.zeros(2, 4, 3))",
+    "vmap(vmap(lambda a: F.dropout(a, 0.5), randomness='different'), randomness='different')(torch.ones(2, 3, 2))",
+    "vmap(vmap(lambda w: torch.multinomial(w, 2), randomness='different'), randomness='different')(W.reshape(3, 2, 2))",
+    "vmap(lambda a: vmap(lambda w: torch.multinomial(w, 2), randomness='different')(W) * a, randomness='same')(torch.ones(2))",
+    "vmap(vmap(lambda a: torch.randperm(3) + a, randomness='different'), randomness='different')(torch.zeros(2, 4, 3))",
+    "vmap(vmap(lambda a: torch.rand_like(a), randomness='different'), randomness='different')(torch.zeros(2, 4, 3))",
+    "vmap(vmap(lambda a: torch.rand_like(a), randomness='same'), randomness='different')(torch.zeros(2, 4, 3))",
+    "vmap(vmap(lambda a: torch.rand_like(a), in_dims=1, randomness='different'), in_dims=1, randomness='different')(torch.zeros(2, 4, 3))",
+    "vmap(vmap(lambda a: a.clone().uniform_(), in_dims=1, randomness='different'), in_dims=2, randomness='different')(torch.zeros(2, 4, 3))",
+    "vmap(vmap(lambda m: torch.normal(m, 1.), randomness='different'), randomness='same')(torch.zeros(2, 4, 3))",
+]
+
+
+def _random_namespace(lib, F) -> dict:
+    lib.manual_seed(0)
+    return {"torch": lib, "vmap": F.vmap, "F": lib.nn.functional, "x": lib.ones(4, 3),
+            "P": lib.tensor([[0.1, 0.5, 0.9], [0.3, 0.6, 0.2], [0.7, 0.7, 0.7], [0.2, 0.4, 0.8]]),
+            "W": lib.tensor([[1., 2., 3., 4.], [4., 3., 2., 1.], [1., 1., 1., 1.]])}
+
+
+def _draw(lib, F, expression):
+    ns = _random_namespace(lib, F)
+    try:
+        out = repr(eval(expression, ns))
+    except Exception as e:  # noqa: BLE001 (compared with PyTorch's)
+        out = f"{type(e).__name__}: {e}"
+    return f"{out}\nnext: {lib.rand(1)!r}"
+
+
+@pytest.mark.parametrize("expression", RANDOM_OPS)
+def test_random_op_under_vmap_draws_what_torch_draws(torch, expression):
+    """The same printed samples, shapes and errors, and as many draws from the stream
+    (the next number drawn after it is the same)."""
+    import torch.func
+
+    assert _draw(minigrad, mf, expression) == _draw(torch, torch.func, expression)
+
+
+@pytest.mark.parametrize("expression", RANDOM_OPS)
+def test_random_op_under_vmap_is_bit_identical(torch, expression):
+    import torch.func
+
+    def run(lib, F):
+        try:
+            out = eval(expression, _random_namespace(lib, F))
+        except Exception:  # noqa: BLE001 (the errors are compared above)
+            return None
+        return out.detach().numpy() if isinstance(out, lib.Tensor) else out
+
+    mine, theirs = run(minigrad, mf), run(torch, torch.func)
+    if isinstance(theirs, np.ndarray):
+        assert (mine.dtype, mine.shape) == (theirs.dtype, theirs.shape)
+        np.testing.assert_array_equal(mine, theirs)
+    else:
+        assert mine == theirs
 
 
 FUNCTIONS = r"""

@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from .. import _random, ops, rules
+from .. import _random, creation, ops, rules
 from ..tensor import Tensor
 
 # Activations ---------------------------------------------------------------------------
@@ -34,12 +34,17 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
     dt = input._data.dtype
     if p == 1:
         noise = np.zeros((), dtype=dt)
+        noise = Tensor._make(noise)
     else:
-        noise = _random.bernoulli_scalar(1 - p, input.shape).astype(dt)
-        noise /= dt.type(1 - p)
+        def mask(shape):  # (inside vmap, one mask per example or one for all: creation.py)
+            noise = _random.bernoulli_scalar(1 - p, shape).astype(dt)
+            noise /= dt.type(1 - p)
+            return noise
+
+        noise = creation._random_leaf(input.shape, mask, False)
     if inplace:
-        return input.mul_(Tensor._make(noise))
-    return input * Tensor._make(noise)
+        return input.mul_(noise)
+    return input * noise
 
 
 

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from .. import _random, engine
+from ..grad_mode import no_grad
 from ..tensor import Tensor
 
 
@@ -22,10 +23,16 @@ def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
+    if _random.in_vmap[0] is not None:  # (Tensor.uniform_'s batching rule)
+        with no_grad():
+            return tensor.uniform_(a, b, generator=generator)
     return _fill(tensor, _random.uniform(a, b, tensor.shape, tensor._data.dtype, generator))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
+    if _random.in_vmap[0] is not None:  # (Tensor.normal_'s batching rule)
+        with no_grad():
+            return tensor.normal_(mean, std, generator=generator)
     return _fill(tensor, _random.normal(mean, std, tensor.shape, tensor._data.dtype, generator))
 
 
