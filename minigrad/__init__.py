@@ -13,6 +13,9 @@ runs tutorial code unchanged.  Read it bottom-up:
 * ``func.py``     torch.func's transforms (grad, vjp, jvp, jacrev, jacfwd, vmap)
 * ``batching.py`` what makes vmap a transform: a batching rule per primitive
 * ``serialization.py`` torch.save and torch.load
+* ``_aten.py``    PyTorch's API as ATen operators (aten.view.default...), for the two below
+* ``fx/``         make_fx (fx/experimental/proxy_tensor.py): a function traced to FX's graph code
+* ``_functionalize.py`` torch.func.functionalize: in-place ops and views made functional
 """
 
 import warnings as _warnings

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings as _warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -900,10 +901,20 @@ def _chunked(mapped, flat_args, spec, dims, out_dims, size: int, chunk: int, kwa
     return _unflatten(leaves, out_spec)
 
 
+_GET_ATTR_WARNING = (
+    "Attempted to insert a get_attr Node with no underlying reference in the owning "
+    "GraphModule! Call GraphModule.add_submodule to add the necessary submodule, "
+    "GraphModule.add_parameter to add the necessary Parameter, or nn.Module.register_buffer "
+    "to add the necessary buffer")
+
+
 def linearize(func: Callable, *primals):
     """``(func(*primals), jvp_fn)``: ``jvp_fn(*tangents)`` is the JVP of ``func`` at
     ``primals`` (each call a forward-mode pass)."""
     out = func(*primals)
+    for p in _flatten(primals)[0]:  # (PyTorch's: its const-folding of the traced JVP)
+        if isinstance(p, Tensor):
+            _warnings.warn(_GET_ATTR_WARNING, UserWarning, stacklevel=1)
 
     def jvp_fn(*tangents):
         return jvp(func, primals, tangents)[1]
@@ -1002,5 +1013,7 @@ def _axis_groups(side: str) -> list[list[str]]:
     return groups
 
 
+from ._functionalize import functionalize  # noqa: E402 (its own module)
+
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap",
-           "linearize", "functional_call", "rearrange"]
+           "linearize", "functional_call", "rearrange", "functionalize"]
