@@ -1,23 +1,30 @@
 """Batching: what makes ``func.vmap`` a transform rather than a loop.
 
 Inside ``vmap``, a :class:`BatchedTensor` stands for one example of a batch: its
-``shape`` is an example's, while its ``_value``, an ordinary Tensor, holds the
-whole batch along dim 0.  Each running vmap has its own *level* (how deeply it
-is nested: 1 for the outermost), and nested vmaps nest wrappers: the value of a
-level-2 BatchedTensor may be a level-1 one, never the other way round (the
-outermost wrapper has the largest level).  This is functorch's design, in small.
+``shape`` is an example's, while its ``_phys``, an ordinary Tensor, holds the
+whole batch along its dim ``_bdim``; ``_value`` is that batch along dim 0 (a
+permute, when the batch lies elsewhere).  Each running vmap has its own *level*
+(how deeply it is nested: 1 for the outermost), and nested vmaps nest wrappers:
+the value of a level-2 BatchedTensor may be a level-1 one, never the other way
+round (the outermost wrapper has the largest level).  This is functorch's
+design, in small.
 
 A primitive applied to a BatchedTensor goes to its *batching rule*
 (``Primitive.batch``, the table at the end of this file).  The rule takes the
 values of the inputs batched at the highest level among them and computes the
 whole batch with one call of the primitive on those values (which may be
 batched at lower levels: that call dispatches again, one level down).  Most
-rules only say where the batch axis goes:
+rules take the batch along dim 0 (``_value``), and only say where its axis goes:
 
-* elementwise ops: broadcasting does it, once the batched inputs' example axes
-  are padded to a common rank (an unbatched input broadcasts over the batch);
+* unary elementwise ops: nowhere; they run on the batch as it lies (``_phys``),
+  so an ``in_dims=1`` input stays batched along dim 1 until an op needs the
+  batch in front, as in PyTorch (and vmap's result is moved to ``out_dims``
+  from where the batch is: a ``PermuteBackward0`` exactly where PyTorch has one);
+* other elementwise ops: broadcasting does it, once the batched inputs' example
+  axes are padded to a common rank (an unbatched input broadcasts over the batch);
 * reductions, softmax, transpose, permute, cat, stack: their dims move up by one;
-* reshape, expand, sum_to, squeeze: their shapes get the batch size in front;
+* reshape, expand, sum_to: their shapes get the batch size in front; squeeze
+  keeps the batch where it lies;
 * indexing: a full slice in front of the index;
 * matmul: vectors made matrices, the batch a broadcast dim of the product.
 
@@ -32,12 +39,20 @@ Tensors, so their own ops are batched.  (Hence, in func.py, a reverse transform
 inside a user's vmap batches its inputs at that vmap's level first: the graph's
 gradient w.r.t. an input shared by the batch would be summed over the batch.)
 
-Where it differs from PyTorch: the batch axis is always dim 0 of the value (an
-``in_dims=1`` input is permuted once on the way in, so a result's ``grad_fn`` may
-be a ``PermuteBackward0`` where PyTorch's is the op's own, and a custom Function's
-vmap staticmethod always sees in_dims 0); ops.py's functions that read arrays
-rather than call primitives (argmax, nll_loss, max(dim), indexing by batched
-indices) run one example at a time.
+Where it differs from PyTorch: a rule that needs the batch in front permutes it
+there, but NumPy's results keep their inputs' layout where ATen's kernels write
+a new contiguous tensor, so the rules of reductions, softmax, cat and matmul make
+theirs contiguous (ops outside vmap may still differ in ``is_contiguous()``); an
+in-place op moves a batch that is not along dim 0 there for good (PyTorch
+writes into it where it lies: ``vmap(f, in_dims=1, out_dims=1)`` of an ``f``
+that returns its input modified in place is a permuted view here, the input
+itself in PyTorch), and in-place ops' ``grad_fn`` inside vmap is the op's where
+PyTorch's is ``CopySlices``; a reshape that must copy records no
+``CloneBackward0`` before its ``UnsafeViewBackward0`` (outside vmap too), and
+a few rules name their node as the example's op where PyTorch's rule calls
+another (a batched ``mv`` of a permuted batch, ``max()``); ops.py's functions
+that read arrays rather than call primitives (argmax, nll_loss, max(dim),
+indexing by batched indices) run one example at a time.
 """
 
 from __future__ import annotations
@@ -45,36 +60,62 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+import numpy as np
+
 from . import rules
 from .tensor import Size, Tensor
 
 
 def _delegated(name: str) -> property:
-    """An attribute that is the value's (the graph node, requires_grad, the data...)."""
-    return property(lambda self: getattr(self._value, name),
-                    lambda self, v: setattr(self._value, name, v))
+    """An attribute that is the batch's (the graph node, requires_grad...); setting the
+    node (an in-place op's) first moves the batch to dim 0 for good."""
+    def set_(self, v):
+        if name == "_node":
+            self._to_front()
+        setattr(self._phys, name, v)
+
+    return property(lambda self: getattr(self._phys, name), set_)
 
 
 class BatchedTensor(Tensor):
-    """One example of a batch (``shape`` is an example's) inside ``vmap``; ``_value``
-    holds the batch along dim 0, for the vmap of level ``_level``."""
+    """One example of a batch (``shape`` is an example's) inside ``vmap``, for the vmap
+    of level ``_level``: ``_phys`` holds the batch along its dim ``_bdim``, and
+    ``_value`` is that tensor with the batch along dim 0 (a permute, if it is not)."""
 
-    __slots__ = ("_value", "_level")
-    _data = _delegated("_data")  # (the whole batch's array: its dtype is the example's)
+    __slots__ = ("_phys", "_bdim", "_level")
     _node = _delegated("_node")
     _requires_grad = _delegated("_requires_grad")
     _vbox = _delegated("_vbox")
 
     @property
+    def _value(self) -> Tensor:
+        if self._bdim == 0:
+            return self._phys
+        return _moved(self._phys, self._bdim, 0)
+
+    def _to_front(self) -> None:
+        """Make ``_value`` the batch for good (before an in-place op writes into it)."""
+        self._phys, self._bdim = self._value, 0
+
+    @property
+    def _data(self):
+        """The whole batch's array, the batch axes in front (a view: its dtype is the
+        example's, and writing into it writes into the batch)."""
+        data = self._phys._data
+        lead = data.ndim - self._phys.ndim  # (the axes of the vmaps outside this one)
+        return np.moveaxis(data, lead + self._bdim, lead) if self._bdim else data
+
+    @property
     def shape(self) -> Size:
-        return Size(self._value.shape[1:])
+        shape = self._phys.shape
+        return Size(shape[:self._bdim] + shape[self._bdim + 1:])
 
     @property
     def ndim(self) -> int:
-        return self._value.ndim - 1
+        return self._phys.ndim - 1
 
     def dim(self) -> int:
-        return self._value.ndim - 1
+        return self._phys.ndim - 1
 
     def size(self, dim: int | None = None):
         from .ops import _dim
@@ -95,11 +136,17 @@ class BatchedTensor(Tensor):
         return self._value._graph_node()
 
     def detach(self) -> BatchedTensor:
-        return _make(self._value.detach(), self._level)
+        return _make(self._phys.detach(), self._level, self._bdim)
 
     def requires_grad_(self, requires_grad: bool = True) -> BatchedTensor:
-        self._value.requires_grad_(requires_grad)
+        self._phys.requires_grad_(requires_grad)
         return self
+
+    def is_contiguous(self) -> bool:
+        """Whether an example is (PyTorch's answer, from the strides without the batch's)."""
+        data = self._data
+        lead = data.ndim - self.ndim
+        return data.size == 0 or data[(0,) * lead].flags.c_contiguous
 
     def contiguous(self) -> BatchedTensor:
         return _make(self._value.contiguous(), self._level)
@@ -125,16 +172,16 @@ class BatchedTensor(Tensor):
     __array__ = numpy
 
     def __repr__(self) -> str:
-        value = "\n".join("    " + line for line in repr(self._value).splitlines())
-        return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{value}\n)"
+        value = "\n".join("    " + line if line else line
+                          for line in repr(self._phys).splitlines())
+        return f"BatchedTensor(lvl={self._level}, bdim={self._bdim}, value=\n{value}\n)"
 
     __str__ = __repr__
 
 
-def _make(value: Tensor, level: int) -> BatchedTensor:
+def _make(value: Tensor, level: int, bdim: int = 0) -> BatchedTensor:
     t = object.__new__(BatchedTensor)
-    t._value = value
-    t._level = level
+    t._phys, t._bdim, t._level = value, bdim, level
     return t
 
 
@@ -154,23 +201,38 @@ def _swap01(t: Tensor) -> Tensor:
     return rules.transpose.apply((t,), {"dim0": 0, "dim1": 1})
 
 
-def wrap(t: Tensor, level: int) -> BatchedTensor:
-    """``t`` with its dim 0 made the batch axis of ``level`` (wrappers kept in order:
-    if ``t`` is batched at a higher level, the new axis goes under that wrapper)."""
+def _moved(x: Tensor, src: int, dst: int) -> Tensor:
+    """``x`` with its dim ``src`` moved to ``dst`` (PyTorch's movedim: a permute)."""
+    order = [d for d in range(x.ndim) if d != src]
+    order.insert(dst, src)
+    return rules.permute.apply((x,), {"dims": tuple(order)})
+
+
+def wrap(t: Tensor, level: int, bdim: int = 0) -> BatchedTensor:
+    """``t`` with its dim ``bdim`` made the batch axis of ``level`` (wrappers kept in
+    order: if ``t`` is batched at a higher level, the new axis goes under that one)."""
     if type(t) is BatchedTensor and t._level > level:
-        return _make(wrap(_swap01(t._value), level), t._level)
-    return _make(t, level)
+        inner = _moved(t._value, bdim + 1, 0) if bdim else _swap01(t._value)
+        return _make(wrap(inner, level), t._level)
+    return _make(t, level, bdim)
 
 
 def take(t: Tensor, level: int, size: int) -> Tensor:
     """The batch of ``level`` as dim 0 of a tensor no longer batched at ``level``
     (``t`` broadcast along a new dim 0 if it is not batched there)."""
+    value, bdim = taken(t, level, size)
+    return _moved(value, bdim, 0) if bdim else value
+
+
+def taken(t: Tensor, level: int, size: int) -> tuple[Tensor, int]:
+    """``take``'s tensor without moving its batch axis, and that axis: where the ops
+    left it (what vmap moves to ``out_dims``, as PyTorch does)."""
     if type(t) is not BatchedTensor or t._level < level:
         t = rules.unsqueeze.apply((t,), {"shape": (1, *t.shape)})
-        return rules.broadcast_to.apply((t,), {"shape": (size, *t.shape[1:])})
+        return rules.broadcast_to.apply((t,), {"shape": (size, *t.shape[1:])}), 0
     if t._level == level:
-        return t._value
-    return _make(_swap01(take(t._value, level, size)), t._level)
+        return t._phys, t._bdim
+    return _make(_swap01(take(t._value, level, size)), t._level), 0
 
 
 def levels(t) -> list[int]:
@@ -178,7 +240,7 @@ def levels(t) -> list[int]:
     out = []
     while type(t) is BatchedTensor:
         out.append(t._level)
-        t = t._value
+        t = t._phys
     return out
 
 
@@ -209,8 +271,8 @@ def sizes_of(t: Tensor) -> dict:
     """level -> batch size, for the levels ``t`` is batched at."""
     out = {}
     while type(t) is BatchedTensor:
-        out[t._level] = t._value.shape[0]
-        t = t._value
+        out[t._level] = t._phys.shape[t._bdim]
+        t = t._phys
     return out
 
 
@@ -222,8 +284,8 @@ def dispatch(prim, args: tuple, params: dict, name, arrays) -> BatchedTensor:
     level = max(a._level for a in (*args, params.get("cond")) if type(a) is BatchedTensor)
     if arrays is not None:  # the dtypes ops.py promoted the inputs to
         args = tuple(_promoted(a, x) for a, x in zip(args, arrays, strict=False))
-    rule = prim.batch or _loop
-    return _make(rule(prim, args, params, name, level), level)
+    out = (prim.batch or _loop)(prim, args, params, name, level)
+    return _make(out[0], level, out[1]) if isinstance(out, tuple) else _make(out, level)
 
 
 def _promoted(a, x):
@@ -235,7 +297,7 @@ def _promoted(a, x):
 
 
 def _size(args, level: int) -> int:
-    return next(a._value.shape[0] for a in args if _at(a, level))
+    return next(a._phys.shape[a._bdim] for a in args if _at(a, level))
 
 
 def _loop(prim, args, params, name, level):
@@ -246,7 +308,19 @@ def _loop(prim, args, params, name, level):
 
 
 # Batching rules ---------------------------------------------------------------------------
-# Each takes (prim, args, params, name, level) and returns the whole batch (dim 0).
+# Each takes (prim, args, params, name, level) and returns the whole batch: along dim 0,
+# or as (the batch, the dim it is along).  A rule reads a batched argument's ``_value``
+# (the batch along dim 0: a permute, when the batch is elsewhere, as PyTorch's rules
+# move it to the front), but for the unary elementwise ops, which leave it where it is.
+
+def _unary(prim, args, params, name, level):
+    """An elementwise op of one tensor (sin, relu, a cast, pow with a number...): on
+    the batch as it lies, which stays where it is (PyTorch's unary rules)."""
+    x = args[0]
+    if params.get("cond") is not None or any(isinstance(a, Tensor) for a in args[1:]):
+        return _elementwise(prim, args, params, name, level)
+    return prim.apply((x._phys, *args[1:]), params, name), x._bdim
+
 
 def _padded(a: BatchedTensor, ndim: int) -> Tensor:
     """The value of ``a``, its example axes padded to ``ndim`` by size-1 axes in front
@@ -284,11 +358,20 @@ _OVER_DIMS = {"SumBackward0": "SumBackward1", "MeanBackward0": "MeanBackward1",
               "ProdBackward0": "ProdBackward1"}
 
 
+def _allocated(t: Tensor) -> Tensor:
+    """``t``, the result of an op whose ATen kernel writes a new contiguous tensor
+    (a reduction, softmax, cat), made contiguous: NumPy keeps a permuted batch's layout."""
+    if type(t) is Tensor and not t._data.flags.c_contiguous:
+        t._data = np.ascontiguousarray(t._data)
+    return t
+
+
 def _reduction(prim, args, params, name, level):
     x = args[0]
     if params["dim"] is None and (name or prim.grad_fn) in _OVER_DIMS:
         name = _OVER_DIMS[name or prim.grad_fn]  # (a sum of all becomes one over dims)
-    return prim.apply((x._value,), {**params, "dim": _dims_up(params["dim"], x.ndim)}, name)
+    return _allocated(prim.apply((x._value,), {**params, "dim": _dims_up(params["dim"], x.ndim)},
+                                 name))
 
 
 def _prod(prim, args, params, name, level):
@@ -305,12 +388,35 @@ def _prod(prim, args, params, name, level):
 
 def _softmax(prim, args, params, name, level):
     x = args[0]
-    return prim.apply((x._value,), {"dim": params["dim"] % max(x.ndim, 1) + 1}, name)
+    return _allocated(prim.apply((x._value,), {"dim": params["dim"] % max(x.ndim, 1) + 1},
+                                 name))
+
+
+# The op PyTorch's batching rule calls instead of the example's (its grad_fn's name).
+_IN_VMAP = {"TBackward0": "TransposeBackward0",  # (t is transpose(0, 1), even of a vector)
+            "SqueezeBackward0": "ViewBackward0", "SqueezeBackward1": "SqueezeBackward2"}
+
+
+def _squeeze(prim, args, params, name, level):
+    """squeeze: the example's size-1 dims dropped from the batch as it lies (its axis
+    moves left past the dropped dims before it: PyTorch's rule)."""
+    x, shape = args[0], tuple(params["shape"])
+    kept, k = [], 0  # (the dims of the example the result keeps, matched from the left)
+    for d, n in enumerate(x.shape):
+        if k < len(shape) and shape[k] == n:
+            kept.append(d)
+            k += 1
+    bdim = x._bdim - sum(1 for d in range(x._bdim) if d not in kept)
+    n = x._phys.shape[x._bdim]
+    name = "AliasBackward0" if x.ndim == 0 else _IN_VMAP.get(name, name)
+    return prim.apply((x._phys,), {**params, "shape": shape[:bdim] + (n,) + shape[bdim:]},
+                      name), bdim
 
 
 def _shaped(prim, args, params, name, level):
-    """reshape, squeeze, unsqueeze, broadcast_to: the batch size in front of the shape."""
+    """reshape, unsqueeze, broadcast_to: the batch size in front of the shape."""
     x, shape = args[0], tuple(params["shape"])
+    name = _IN_VMAP.get(name, name)
     v = _padded(x, len(shape)) if prim is rules.broadcast_to else x._value
     return prim.apply((v,), {**params, "shape": (v.shape[0], *shape)}, name)
 
@@ -327,7 +433,7 @@ def _transpose(prim, args, params, name, level):
     x = args[0]
     n = max(x.ndim, 1)
     return prim.apply((x._value,), {"dim0": params["dim0"] % n + 1,
-                                    "dim1": params["dim1"] % n + 1}, name)
+                                    "dim1": params["dim1"] % n + 1}, _IN_VMAP.get(name, name))
 
 
 def _permute(prim, args, params, name, level):
@@ -370,7 +476,7 @@ def _joined(prim, args, params, name, level):
     """cat and stack: unbatched inputs broadcast over the batch, dim one up."""
     n = _size(args, level)
     vals = tuple(take(a, level, n) for a in args)
-    return prim.apply(vals, {**params, "dim": params["dim"] + 1}, name)
+    return _allocated(prim.apply(vals, {**params, "dim": params["dim"] + 1}, name))
 
 
 def _matmul(prim, args, params, name, level):
@@ -385,7 +491,8 @@ def _matmul(prim, args, params, name, level):
         v = x._value
         flat = rules.reshape.apply((v,), {"shape": (math.prod(v.shape[:-1]), v.shape[-1])})
         out = rules.matmul.apply((flat, y), name=name)
-        return rules.reshape.apply((out,), {"shape": (*v.shape[:-1], y.shape[1])})
+        return rules.reshape.apply((out,), {"shape": (*v.shape[:-1], y.shape[1])},
+                                   "UnsafeViewBackward0")  # (as ATen's matmul folds)
     if not _at(x, level) and x.ndim == 2:  # x @ y = (y^T x^T)^T, the batch folded as above
         yt = y if y.ndim == 1 else rules.transpose.apply((y,), {"dim0": -2, "dim1": -1})
         xt = rules.transpose.apply((x,), {"dim0": 0, "dim1": 1})
@@ -395,7 +502,9 @@ def _matmul(prim, args, params, name, level):
     ym = y if y.ndim > 1 else _unsqueezed(y, 1)
     ndim = max(xm.ndim, ym.ndim)
     vals = [_padded(a, ndim) if _at(a, level) else a for a in (xm, ym)]
-    out = rules.matmul.apply(tuple(vals), name=name)
+    if name == "MmBackward0":  # (matrices, batched: ATen's matmul of the batches)
+        name = "UnsafeViewBackward0"
+    out = _allocated(rules.matmul.apply(tuple(vals), name=name))
     shape = out.shape
     if y.ndim == 1:
         shape = shape[:-1]
@@ -467,21 +576,14 @@ def _function_apply(cls, base, args: tuple, kwargs: dict):
 
     size = _size(args, level)
     info = VmapInfo(size, next((r for lv, _, r in _RANDOMNESS if lv == level), "error"))
-    in_dims = tuple(0 if _at(a, level) else None for a in args)
-    out, out_dims = cls.vmap(info, in_dims, *(a._value if _at(a, level) else a for a in args),
+    in_dims = tuple(a._bdim if _at(a, level) else None for a in args)
+    out, out_dims = cls.vmap(info, in_dims, *(a._phys if _at(a, level) else a for a in args),
                              **kwargs)
     several = isinstance(out, tuple)
     outs, dims = (out, out_dims) if several else ((out,), (out_dims,))
-    outs = tuple(o if d is None else _make(_to_front(o, d), level)
+    outs = tuple(o if d is None else _make(o, level, d % o.ndim)
                  for o, d in zip(outs, dims, strict=True))
     return outs if several else outs[0]
-
-
-def _to_front(t: Tensor, d: int) -> Tensor:
-    d %= t.ndim
-    if d == 0:
-        return t
-    return rules.permute.apply((t,), {"dims": (d, *(k for k in range(t.ndim) if k != d))})
 
 
 def _batched_index(idx) -> bool:
@@ -522,6 +624,8 @@ def _setitem(x: Tensor, idx, value) -> None:
     """``x[idx] = value`` inside vmap: into the batch (``x`` must be batched where
     ``value`` is, as in PyTorch)."""
     level = max(t._level for t in (x, value) if type(t) is BatchedTensor)
+    if _at(x, level):
+        x._to_front()
     if not _at(x, level):
         raise RuntimeError(incompatible_inplace("inplace arithmetic"))
     if _batched_index(idx):
@@ -536,13 +640,14 @@ def _setitem(x: Tensor, idx, value) -> None:
 
 # The table: the batching rule of each primitive (the others loop).
 _RULES = {
-    _elementwise: ("add sub mul div pow maximum minimum where neg exp expm1 log log1p log2 "
-                   "sqrt rsqrt reciprocal sin cos tan tanh sigmoid relu leaky_relu softplus "
-                   "abs sign floor ceil round clamp cast clone copy_backwards"),
+    _unary: ("pow neg exp expm1 log log1p log2 sqrt rsqrt reciprocal sin cos tan tanh sigmoid "
+             "relu leaky_relu softplus abs sign floor ceil round clamp cast clone"),
+    _elementwise: "add sub mul div maximum minimum where copy_backwards",
     _reduction: "sum mean amax amin norm logsumexp",
     _prod: "prod",
     _softmax: "softmax log_softmax",
-    _shaped: "reshape squeeze unsqueeze broadcast_to",
+    _shaped: "reshape unsqueeze broadcast_to",
+    _squeeze: "squeeze",
     _sum_to: "sum_to",
     _transpose: "transpose",
     _permute: "permute",

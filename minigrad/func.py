@@ -642,7 +642,7 @@ def _vmap(func, in_dims, out_dims, randomness, chunk_size, *, user: bool) -> Cal
         _RANDOMNESS.append((level, size, randomness))
         _random.in_vmap[0] = _check_randomness
         try:
-            batched = [x if d is None else batching.wrap(_moved(x, d % x.ndim, 0), level)
+            batched = [x if d is None else batching.wrap(x, level, d % x.ndim)
                        for x, d in zip(flat_args, dims, strict=True)]
             out = func(*_unflatten(batched, spec), **kwargs)
             flat_out, out_spec = _flatten(out)
@@ -661,8 +661,8 @@ def _vmap(func, in_dims, out_dims, randomness, chunk_size, *, user: bool) -> Cal
                                          "BatchedTensor when out_dim is None")
                     results.append(o)
                     continue
-                o = batching.take(o, level, size)
-                results.append(_moved(o, 0, _dim(d, o.ndim)))
+                o, bdim = batching.taken(o, level, size)  # (the batch where the ops left it)
+                results.append(_moved(o, bdim, _dim(d, o.ndim)))
         finally:
             rules.VMAP[0] -= 1
             if user:

@@ -12,6 +12,8 @@
 * random ops under randomness="different" and "same": every sampler draws torch's
   numbers bit for bit (in the order of the tensor's memory for in-place ones), as
   many of them, and refuses what torch refuses, with its message;
+* in_dims and out_dims other than 0: results print (grad_fn, the graph's next nodes,
+  is_contiguous) what torch's do, the batch staying where the ops leave it;
 * speed: jacfwd(jacfwd(f)) with 256 inputs is one batched pass, not a loop.
 """
 
@@ -664,7 +666,7 @@ class Cube(torch.autograd.Function):
 
     @staticmethod
     def vmap(info, in_dims, x):
-        print("vmap rule:", info.batch_size, info.randomness)  # (minigrad: in_dims 0, always)
+        print("vmap rule:", info.batch_size, info.randomness, in_dims)
         return Cube.apply(x.movedim(in_dims[0], 0)), (0, 0)
 
 class Generated(Cube):
@@ -700,6 +702,104 @@ def test_custom_function_under_vmap_matches_torch(torch):
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             exec(FUNCTIONS, {"torch": lib, "vmap": F.vmap})
+        return out.getvalue()
+
+    assert run(minigrad, mf) == run(torch, torch.func)
+
+
+# in_dims and out_dims other than 0: the batch stays where the ops leave it -------------
+
+# (function, inputs' shape, in_dims[, how many nodes of the graph to compare: 2]) -- each
+# run with out_dims 0, 1 and -1 (torch's matmul of batches is a bmm between two views)
+BATCH_AXES = {
+    "identity": (lambda t: lambda a: a, (2, 3), (0, 1, -1)),
+    "no-op cast": (lambda t: lambda a: a.float(), (2, 3), (1,)),
+    "sin": (lambda t: t.sin, (2, 3, 4), (0, 1, 2)),
+    "unary chain": (lambda t: lambda a: a.exp().sin().relu().sigmoid().tanh().abs(), (2, 3, 4), (1, 2)),
+    "pow, clamp, sqrt, round": (lambda t: lambda a: (a ** 2).clamp(0, 3).sqrt().round(), (2, 3), (1, -1)),
+    "neg, clone, double": (lambda t: lambda a: (-a).clone().double(), (2, 3, 4), (1, 2)),
+    "leaky_relu": (lambda t: lambda a: t.nn.functional.leaky_relu(a), (2, 3), (1,)),
+    "binary": (lambda t: lambda a: a.sin() * 2 + a, (2, 3, 4), (1, 2)),
+    "where": (lambda t: lambda a: t.where(a > 1, a.sin(), 0.), (2, 3), (1,)),
+    "sum, mean": (lambda t: lambda a: a.sin().sum(0) + a.mean(0), (2, 3, 4), (0, 1, 2)),
+    "amax": (lambda t: lambda a: a.amax(0), (2, 3, 4), (1, 2)),
+    "softmax, log_softmax": (lambda t: lambda a: a.softmax(0) + a.log_softmax(-1), (2, 3, 4), (1, 2)),
+    "cat": (lambda t: lambda a: t.cat([a.sin(), a]), (2, 3, 4), (1, 2)),
+    "stack": (lambda t: lambda a: t.stack([a, a.cos()]), (2, 3), (1, -1)),
+    "reshape, view": (lambda t: lambda a: a.cos().reshape(-1) + a.view(-1), (2, 3), (1,)),
+    "unsqueeze, squeeze": (lambda t: lambda a: a.sin().unsqueeze(0).squeeze(0), (2, 3, 4), (0, 1, 2)),
+    "squeeze()": (lambda t: lambda a: a.squeeze(), (2, 1, 3), (0, 1, 2)),
+    "t": (lambda t: lambda a: a.t(), (2, 3, 4), (0, 1, 2)),
+    "t of a vector": (lambda t: lambda a: a.t(), (2, 3), (0, 1)),
+    "transpose, permute": (lambda t: lambda a: a.transpose(0, -1).permute(1, 0), (2, 3, 4), (1, 2)),
+    "indexing": (lambda t: lambda a: a.sin()[0], (2, 3, 4), (1, 2)),
+    "matrix @ matrix": (lambda t: lambda a: a @ a.t(), (2, 3, 4), (0, 1, 2), 1),
+    "matrix @ unbatched": (lambda t: lambda a: a @ t.ones(a.shape[-1], 2, dtype=t.float64),
+                           (2, 3, 4), (0, 1, 2), 1),
+    "two outputs": (lambda t: lambda a: (a.sin(), a.cos() + 1), (2, 3, 4), (1, 2)),
+}
+
+
+def _batch_axes(lib, F, case):
+    f, shape, in_dims, depth = (*BATCH_AXES[case], 2)[:4]
+    x = lib.arange(float(np.prod(shape)), dtype=lib.float64).reshape(shape).requires_grad_()
+    lines = []
+    for i in in_dims:
+        for o in (0, 1, -1):
+            try:
+                out = F.vmap(f(lib), in_dims=i, out_dims=o)(x)
+            except Exception as e:  # noqa: BLE001 (compared with PyTorch's)
+                lines.append(f"{i} {o} {type(e).__name__}: {e}")
+                continue
+            for r in out if isinstance(out, tuple) else (out,):
+                chain, fn = [], r.grad_fn
+                while fn is not None and len(chain) < depth:
+                    chain.append(type(fn).__name__)
+                    fn = next((f for f, _ in fn.next_functions if f is not None), None)
+                lines.append(f"{i} {o} {r.is_contiguous()} {r is x} {chain} {r!r}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("case", list(BATCH_AXES))
+def test_batch_axis_stays_where_torch_leaves_it(torch, case):
+    """For in_dims and out_dims other than 0: the results' repr (grad_fn), the next
+    nodes of their graphs, is_contiguous(), and whether vmap returned the input
+    itself, as torch.func.vmap's (a PermuteBackward0 exactly where torch has one)."""
+    import torch.func
+
+    assert _batch_axes(minigrad, mf, case) == _batch_axes(torch, torch.func, case)
+
+
+BATCH_AXES_INSIDE = r"""
+x = torch.arange(24.).reshape(2, 3, 4)
+vmap(lambda a: print(repr(a), repr(a.sin())) or a, in_dims=1)(x)
+vmap(vmap(lambda a: print(repr(a)) or a, in_dims=1), in_dims=2)(x)
+vmap(lambda a: print(a.shape, a.dim(), a.size(0), a.numel(), len(a), a.is_contiguous(),
+                     a.sin().is_contiguous(), (a * 2).is_contiguous()) or a, in_dims=1)(x)
+for d in (0, 1, 2):
+    vmap(lambda a: print(d, a.shape, a.is_contiguous(), a.t().is_contiguous()) or a, in_dims=d)(x)
+vmap(lambda a: print(a.is_contiguous()) or a)(x.transpose(1, 2))
+y = torch.arange(6.).reshape(2, 3)
+print(vmap(lambda a: a.mul_(2), in_dims=1)(y.clone()))
+print(vmap(lambda a, b: (a * b).sin(), in_dims=(1, 0))(y, y.t()))
+print(vmap(lambda a: a.sin(), in_dims=1, chunk_size=2)(x))
+print(vmap(torch.func.grad(lambda a: (a.sin() * a).sum()), in_dims=1)(y))
+print(vmap(torch.func.jacrev(lambda a: a.sin()), in_dims=1)(y))
+"""
+
+
+def test_batch_axis_inside_vmap_prints_what_torch_prints(torch):
+    """A BatchedTensor's repr shows where its batch lies (bdim), is_contiguous() is an
+    example's, and values through grad, jacrev and chunk_size are unchanged."""
+    import contextlib
+    import io
+
+    import torch.func
+
+    def run(lib, F):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(BATCH_AXES_INSIDE, {"torch": lib, "vmap": F.vmap})
         return out.getvalue()
 
     assert run(minigrad, mf) == run(torch, torch.func)
