@@ -311,7 +311,10 @@ def _op_name(node) -> str | None:
     messages say)."""
     if node is None or isinstance(node, AccumulateGrad):
         return None
-    name = node._view().name().replace("Backward", "")
+    name = node._view().name()
+    if name == "CopySlices":  # (not a generated node class: its C++ name)
+        return "torch::autograd::CopySlices"
+    name = name.replace("Backward", "")
     return name[:-1] if name.endswith("0") else name
 
 
@@ -465,8 +468,10 @@ def register_saver(node, out) -> None:
     for i in _saved_positions(node):
         value = out if i < 0 else node._args[i]
         if isinstance(value, _tensor.Tensor):  # (by id: a Tensor's == is elementwise)
-            savers.setdefault(id(value), (weakref.ref(value), []))[1].append(
-                (weakref.ref(node), i))
+            entry = savers.get(id(value))
+            if entry is None or entry[0]() is not value:  # (an id freed and reused)
+                entry = savers[id(value)] = (weakref.ref(value), [])
+            entry[1].append((weakref.ref(node), i))
 
 
 def stash_saved(t: Tensor) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import weakref
 from collections import namedtuple
 
 import numpy as np
@@ -815,7 +816,16 @@ def _view_of(out: Tensor, base: Tensor) -> Tensor:
     """Mark ``out`` as a view of ``base``: shared version counter."""
     if np.shares_memory(out._data, base._data):
         out._vbox = base._version_counter()
-        out._base = base if base._base is None else base._base
+        out._base = root = base if base._base is None else base._base
+        if not grad_mode._state.enabled:
+            out._no_grad_view = True
+        elif root._node is not None or not root._requires_grad:  # (a leaf that requires
+            views = root._views  # grad cannot change in place: nor be re-pointed, _commit)
+            if views is None:
+                views = root._views = []
+            views.append(weakref.ref(out))
+            if len(views) >= 16 and len(views) & (len(views) - 1) == 0:  # (at 16, 32, ...)
+                views[:] = [ref for ref in views if ref() is not None]
     return out
 
 
@@ -1354,6 +1364,14 @@ VIEW_LEAF_INPLACE = ("a view of a leaf Variable that requires grad is being used
                      "in-place operation.")
 
 
+NO_GRAD_VIEW_INPLACE = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode "
+    "enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You "
+    "can clarify your code by moving both the view and the inplace either both inside the "
+    "no_grad block (if you don't want the inplace to be tracked) or both outside (if you "
+    "want the inplace to be tracked).")
+
+
 def _check_inplace(x: Tensor, view: bool = False) -> None:
     if x._inference and not grad_mode._state.inference:
         raise RuntimeError(
@@ -1374,10 +1392,6 @@ def _check_inplace(x: Tensor, view: bool = False) -> None:
         raise RuntimeError(VIEW_LEAF_INPLACE)
     if x._node is None and x._requires_grad:
         raise RuntimeError(VIEW_LEAF_INPLACE if view else LEAF_INPLACE)
-    if base is not None and base._requires_grad:
-        raise RuntimeError(
-            "minigrad does not support in-place changes to a view of a tensor that requires "
-            "grad; write it out of place (y = y * 2) instead.")
 
 
 def _alias(x: Tensor) -> Tensor:
@@ -1407,16 +1421,12 @@ def _commit(x: Tensor, result: Tensor) -> Tensor:
         raise RuntimeError(
             f"output with shape {list(x.shape)} doesn't match the broadcast shape "
             f"{list(_shape(result))}")
-    node = result._node
-    if node is not None and node._args is not None and node._prim.saves:
-        # The recorded op saved the alias: give it a private copy of the old data,
-        # since we are about to overwrite the shared array.
-        old = x._data
-        copy = np.array(old, copy=True)
-        args = node._args
-        node._args = tuple(_private(a, copy) if isinstance(a, Tensor) and a._data is old else a
-                           for a in args)
-        node._arrays = tuple(copy if d is old else d for d in node._arrays)
+    if x._base is not None and grad_mode._state.enabled and (
+            x._base._requires_grad or result._requires_grad):
+        if x._no_grad_view:
+            raise RuntimeError(NO_GRAD_VIEW_INPLACE)
+        return _commit_to_view(x, result)
+    _keep_old(result._node, x)
     if engine.mutation_allowed:  # (graph.allow_mutation_on_saved_tensors)
         engine.stash_saved(x)
     x._data[...] = result._data
@@ -1427,14 +1437,77 @@ def _commit(x: Tensor, result: Tensor) -> Tensor:
         x._requires_grad = True
         node = result._node
         prim = getattr(node, "_prim", None)  # (a custom Function's node has none)
-        if prim is not None and prim.saves:
-            import weakref  # x is now the node's output, at x's version
-
+        if prim is not None and prim.saves:  # x is now the node's output, at x's version
             node._versions = (*(node._versions or (0,) * (len(node._args) + 1))[:-1],
                               x._vbox[0])
             if prim.reads_ans:
                 node._out = weakref.ref(x)
+    if x._views is not None and x._requires_grad:
+        _repoint_views(x)
     return x
+
+
+def _repoint_views(base: Tensor) -> None:
+    """After an in-place change to ``base``, each of its live views becomes a view of
+    the base as it is now (``AsStridedBackward0``), as in PyTorch: the history the view
+    had no longer holds the numbers it shows."""
+    alive = []
+    for ref in base._views:
+        v = ref()
+        if v is not None:
+            alive.append(ref)
+            _as_view_of(v, base)
+    base._views = alive
+
+
+def _as_view_of(v: Tensor, base: Tensor) -> None:
+    idx = np.unravel_index(_positions(v._data, base._data), base._data.shape)
+    with grad_mode.enable_grad():  # (also after a change under no_grad, as PyTorch)
+        view = rules.getitem.apply((base,), {"idx": idx, "advanced": True},
+                                   name="AsStridedBackward0")
+    v._node, v._output_nr, v._requires_grad = view._node, 0, True
+
+
+def _keep_old(node, x: Tensor) -> None:
+    """If ``node`` (the in-place op's) saved the alias of ``x``, about to be overwritten,
+    give it a private copy of the old data, as PyTorch saves a clone of ``self``.
+    (``x`` itself, if the op also read it, stays: ``y.mul_(y)`` then fails in backward.)"""
+    if node is not None and node._args is not None and node._prim.saves:
+        old = x._data
+        copy = np.array(old, copy=True)
+        args = node._args
+        node._args = tuple(_private(a, copy) if isinstance(a, Tensor) and a._data is old
+                           and a is not x else a for a in args)
+        node._arrays = tuple(copy if d is old else d for d in node._arrays)
+
+
+def _commit_to_view(x: Tensor, result: Tensor) -> Tensor:
+    """An in-place op on a view of a tensor in a graph (``y[:2].mul_(3)``), recorded as
+    PyTorch does: the base becomes ``CopySlices`` (its old self with ``result`` written
+    in the view's place), and the view an ``AsStridedBackward0`` of the new base."""
+    base = x._base
+    idx = np.unravel_index(_positions(x._data, base._data), base._data.shape)
+    _keep_old(result._node, x)
+    _commit(base, rules.index_put.apply((_alias(base), result), {"idx": idx, "advanced": True}))
+    _as_view_of(x, base)  # (already done if x was among base's views)
+    return x
+
+
+def _positions(view: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """The flat (C-order) positions in ``base`` of the numbers of ``view``, an array
+    looking into base's memory: the same strides, walked over an array of positions
+    laid out in memory as ``base`` is."""
+    ids = np.empty_like(base, dtype=np.intp)  # (the same memory order as base)
+    scale, rest = divmod(ids.itemsize, base.itemsize)
+    if rest or ids.strides != tuple(s * scale for s in base.strides) or builtins.min(
+            base.strides, default=0) < 0:
+        raise NotImplementedError("minigrad: an in-place change to a view of a tensor "
+                                  "whose memory is not dense")
+    ids[...] = np.arange(ids.size).reshape(ids.shape)
+    start = (view.__array_interface__["data"][0] - base.__array_interface__["data"][0]) * scale
+    return np.array(np.lib.stride_tricks.as_strided(
+        ids.ravel(order="K")[start // ids.itemsize:], view.shape,
+        tuple(s * scale for s in view.strides)))
 
 
 def _inplace(fn):

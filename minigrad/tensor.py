@@ -119,6 +119,8 @@ class Tensor:
     _accum = None  # the AccumulateGrad node of a leaf, made when first needed
     _retains_grad = False
     _base = None  # the tensor a view was taken of
+    _views = None  # of a base: weak references to its views made with grad mode on
+    _no_grad_view = False  # a view made with grad mode off (in-place with it on: refused)
     _fw = None  # the forward-mode tangent (autograd/forward_ad.py)
     _output_nr = 0  # which output of grad_fn (custom Functions may have several)
     _inference = False  # made under inference_mode (see is_inference)

@@ -783,6 +783,13 @@ def test_allow_mutation_on_saved_tensors_is_pytorchs(program):
     same(program)
 
 
+def test_allow_mutation_on_saved_tensors_survives_reused_ids():
+    """Its registry is keyed by id(tensor): a tensor freed inside the context leaves an
+    id that a new tensor may take, whose saved value must still be stashed."""
+    want = run(torch, _mutation_allowed)
+    assert [run(mg, _mutation_allowed) for _ in range(5)] == [want] * 5
+
+
 @pytest.mark.parametrize("budget", [0.0, 1.5])
 def test_region_activation_memory_budget_is_refused_in_eager_mode(budget):
     same(lambda T: T.autograd.graph.region_activation_memory_budget(budget))
