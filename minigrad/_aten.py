@@ -50,6 +50,14 @@ class _MemoryFormat:
 CONTIGUOUS = _MemoryFormat()
 
 
+class _Layout:
+    def __repr__(self) -> str:
+        return "torch.strided"
+
+
+STRIDED = _Layout()
+
+
 # The operators, run eagerly on Tensors ----------------------------------------------------
 
 def _dim(d: int, ndim: int) -> int:
@@ -159,7 +167,28 @@ EAGER = {
     "pow_.Scalar": lambda x, e: x.pow_(e),
     "pow_.Tensor": lambda x, e: x.pow_(e),
     "clamp_.default": lambda x, *bounds: x.clamp_(*bounds),
+    "logsumexp.default": lambda x, dim, keepdim=False: ops.logsumexp(x, tuple(dim), keepdim),
+    "var.correction": lambda x, dim=None, *, correction=1, keepdim=False: ops.var(
+        x, None if dim is None else tuple(dim), correction=correction, keepdim=keepdim),
+    "std.correction": lambda x, dim=None, *, correction=1, keepdim=False: ops.std(
+        x, None if dim is None else tuple(dim), correction=correction, keepdim=keepdim),
+    "linalg_vector_norm.default": lambda x, ord=2, dim=None, keepdim=False: ops.norm(  # noqa: A006
+        x, ord, None if dim is None else tuple(dim), keepdim),
+    "leaky_relu.default": lambda x, slope=0.01: _functional().leaky_relu(x, slope),
+    "softplus.default": lambda x: _functional().softplus(x),
+    "mse_loss.default": lambda x, t, reduction=1: _functional().mse_loss(
+        x, t, reduction=("none", "mean", "sum")[reduction]),
+    # factories: no tensor argument
+    "scalar_tensor.default": lambda v, dtype=None, layout=None, device=None: _creation.tensor(
+        v, dtype=dtype),
 }
+FACTORIES = {"scalar_tensor.default"}
+
+
+def _functional():
+    from .nn import functional
+
+    return functional
 # (add, sub: their alpha is a keyword, as ATen's; mul, div: none)
 for _name in ("add", "sub", "mul", "div"):
     EAGER[f"{_name}_.Tensor"] = getattr(Tensor, _name + "_")
@@ -238,9 +267,17 @@ def call(op: str, *args, **kwargs):
         if isinstance(a, Wrapped) and a._layer in _ACTIVE and (top is None
                                                              or a._layer.level > top.level):
             top = a._layer
+    if top is None and op in FACTORIES and _ACTIVE:  # (no tensor: the innermost transform)
+        top = _ACTIVE[-1]
     if top is None:
         return EAGER[op](*args, **kwargs)
     return top.handle(op, args, kwargs)
+
+
+def call_below(layer: Layer, op: str, *args, **kwargs):
+    """A factory ``op`` run by the transforms inside which ``layer`` runs (or eagerly)."""
+    below = [t for t in _ACTIVE if t.level < layer.level]
+    return below[-1].handle(op, args, kwargs) if below else EAGER[op](*args, **kwargs)
 
 
 def plain(x: Tensor) -> Tensor:
@@ -441,6 +478,32 @@ class Wrapped(Tensor):
             _unsupported("prod(dim)")
         return call("prod.default", self)
 
+    def logsumexp(self, dim, keepdim=False):
+        return call("logsumexp.default", self, _dims(dim), *([True] if keepdim else []))
+
+    def _moments(self, name, dim, correction, keepdim, unbiased):
+        if dim is None and correction is None and unbiased is None and not keepdim:
+            return call(f"{name}.correction", self)
+        if correction is None:
+            correction = 0 if unbiased is False else 1
+        kwargs = {"correction": correction, **({"keepdim": True} if keepdim else {})}
+        return call(f"{name}.correction", self, *([] if dim is None else [_dims(dim)]), **kwargs)
+
+    def var(self, dim=None, *, correction=None, keepdim=False, unbiased=None):
+        return self._moments("var", dim, correction, keepdim, unbiased)
+
+    def std(self, dim=None, *, correction=None, keepdim=False, unbiased=None):
+        return self._moments("std", dim, correction, keepdim, unbiased)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        if isinstance(p, str) and p != "fro" or dtype is not None:
+            _unsupported(f"norm(p={p!r}) or norm's dtype")
+        p = 2 if p == "fro" else p
+        if dim is None and not keepdim:
+            return call("linalg_vector_norm.default", self, *([] if p == 2 else [p]))
+        args = [p, None if dim is None else _dims(dim)] + ([True] if keepdim else [])
+        return call("linalg_vector_norm.default", self, *args)
+
     def softmax(self, dim, dtype=None):
         if dtype is not None:
             _unsupported("softmax's dtype")
@@ -543,6 +606,9 @@ class Wrapped(Tensor):
     def expand(self, *sizes):
         return call("expand.default", self, _shape(sizes))
 
+    def broadcast_to(self, *shape):
+        return call("expand.default", self, _shape(shape))
+
     def expand_as(self, other):
         return self.expand(list(other.shape))
 
@@ -602,6 +668,7 @@ class Wrapped(Tensor):
     __le__ = le = lambda self, other: self._compare("le", other)  # noqa: E731
     __gt__ = gt = lambda self, other: self._compare("gt", other)  # noqa: E731
     __ge__ = ge = lambda self, other: self._compare("ge", other)  # noqa: E731
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
     __hash__ = Tensor.__hash__
 
     # Casts
@@ -665,9 +732,18 @@ Wrapped.absolute, Wrapped.negative = Wrapped.abs, Wrapped.neg
 # torch.<name>(...) on a transform's tensors --------------------------------------------------
 
 def _where(condition, input=None, other=None):  # noqa: A002
-    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
-        _unsupported("where with a number (PyTorch records a scalar_tensor)")
-    return call("where.self", condition, input, other)
+    """where.self; a number becomes a tensor of the other's dtype (``scalar_tensor``)."""
+    tensors = [t for t in (input, other) if isinstance(t, Tensor)]
+    if not tensors or not tensors[0].dtype.is_floating_point:
+        _unsupported("where with no tensor of floats to choose from")
+
+    def tensor(v):
+        if isinstance(v, Tensor):
+            return v
+        return call("scalar_tensor.default", v, dtype=tensors[0].dtype, layout=STRIDED,
+                    device=plain(tensors[0]).device)
+
+    return call("where.self", condition, tensor(input), tensor(other))
 
 
 def _cat(tensors, dim=0):
@@ -691,12 +767,31 @@ def _log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
 
 
 SPECIAL = {"where": _where, "cat": _cat, "concat": _cat, "concatenate": _cat, "stack": _stack}
-FUNCTIONAL = {"relu": _relu, "softmax": _softmax, "log_softmax": _log_softmax}
+def _leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
+    if inplace:
+        _unsupported("leaky_relu(inplace=True)")
+    return call("leaky_relu.default", input, *([negative_slope] if negative_slope != 0.01 else []))
+
+
+def _softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
+    if (beta, threshold) != (1.0, 20.0):
+        _unsupported("softplus's beta and threshold")
+    return call("softplus.default", input)
+
+
+def _mse_loss(input, target, reduction="mean"):  # noqa: A002
+    code = {"none": 0, "mean": 1, "sum": 2}[reduction]
+    return call("mse_loss.default", input, target, *([code] if code != 1 else []))
+
+
+FUNCTIONAL = {"relu": _relu, "softmax": _softmax, "log_softmax": _log_softmax,
+              "leaky_relu": _leaky_relu, "softplus": _softplus, "mse_loss": _mse_loss}
 # The torch functions that are methods of the first argument
 METHODS = ("""add sub subtract mul multiply div divide true_divide pow square neg negative
 maximum minimum clamp clip clamp_min clamp_max sum mean amax amin max min prod softmax
 log_softmax matmul mm mv dot reshape flatten t transpose swapaxes swapdims permute movedim
-moveaxis unsqueeze squeeze diagonal clone eq ne lt le gt ge absolute""".split() + UNARY)
+moveaxis unsqueeze squeeze diagonal clone eq ne lt le gt ge absolute logsumexp var std norm
+broadcast_to""".split() + UNARY)
 
 
 def _routed(original, method):

@@ -135,6 +135,8 @@ class _Functionalizer(_aten.Layer):
         return a
 
     def handle(self, op, args, kwargs):
+        if op in _aten.FACTORIES:  # (scalar_tensor: a new tensor, made by what is below)
+            return self.wrap(_aten.call_below(self, op, *args, **kwargs))
         if op in _aten.VIEWS:  # a view: on the value as it is (no sync), one ViewMeta more
             x = args[0]
             if not self.ours(x):

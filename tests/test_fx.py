@@ -189,6 +189,7 @@ def cases(T):  # noqa: C901 (one function per case)
 
     def comparisons(a):
         return (a > 0, a < a, a == 1, a.eq(a), a >= 0.5, a <= a, a != 0, T.gt(a, 0),
+                a.greater(0), a.less_equal(a), a.not_equal(1),
                 T.where(a > 0, a, a * 2))
 
     def joins(a):
@@ -198,6 +199,25 @@ def cases(T):  # noqa: C901 (one function per case)
         return (a.clamp(0, 1) + a.clamp(min=0) + a.clamp(max=1) + T.clamp_min(a, 0.5),
                 T.maximum(a, a * 2) + T.minimum(a, a), a.diagonal() + 0, a.double().float(),
                 a.to(T.float64), a.float())
+
+    def moments_and_norms(a):
+        return (a.logsumexp(0), T.logsumexp(a, -1, True), a.var(), a.var(0),
+                a.std(1, keepdim=True), a.var(correction=0), a.std(unbiased=False),
+                a.var(unbiased=True), a.var((0, 1)), a.var(None, keepdim=True), T.var(a, 1),
+                T.std(a), a.norm(), a.norm(dim=1), T.norm(a, 1), a.norm(p=2, dim=0, keepdim=True),
+                a.norm(3), a.norm(float("inf")), a.norm("fro", 1))
+
+    def functional(a):
+        F = T.nn.functional
+        return (F.leaky_relu(a), F.leaky_relu(a, 0.2), F.softplus(a), F.mse_loss(a, a * 2),
+                F.mse_loss(a, a, reduction="sum"), F.mse_loss(a, a, reduction="none"),
+                a.broadcast_to((2, 4, 3)), T.broadcast_to(a, (2, 4, 3)))
+
+    def where_numbers(a):
+        b = a.clone()
+        b.add_(1)
+        return (T.where(b > 1, b, 0.0), T.where(a > 0, 1.0, a), T.where(a > 0, a, 2),
+                T.where(a > 0, a.double(), 2.0))
 
     def inplace_chain(a):
         b = a.clone().mul_(2).add_(1).sub_(a).div_(2)
@@ -251,6 +271,8 @@ def cases(T):  # noqa: C901 (one function per case)
         "indexing": (indexing, [square]), "comparisons": (comparisons, [square]),
         "joins": (joins, [square]), "others": (others, [square]),
         "inplace_chain": (inplace_chain, [square]),
+        "moments_and_norms": (moments_and_norms, [square]),
+        "functional": (functional, [square]), "where_numbers": (where_numbers, [square]),
         "matmuls": (matmuls, [square, (3, 5), (3,)]),
         "two_inputs": (two_inputs, [square, square]),
         "same_input_twice": (same_input_twice, ["same", "same"]),
@@ -366,9 +388,10 @@ def test_functionalize_bad_remove():
 @pytest.mark.parametrize("f", [
     lambda a: a + mg.ones(3),  # a constant made inside (PyTorch records aten.ones)
     lambda a: a[mg.tensor([0, 1])],  # advanced indexing (aten.index.Tensor)
-    lambda a: mg.where(a > 0, a, 0.0),  # a number (aten.scalar_tensor)
+    lambda a: mg.where(a > 0, 1, 0),  # no tensor of floats to choose from
+    lambda a: a.norm("nuc"),
     lambda a: a.sum(dtype=mg.float64),
-    lambda a: mg.nn.functional.mse_loss(a, a),  # a function that make_fx does not know
+    lambda a: mg.nn.functional.linear(a, a[None]),  # a function that make_fx does not know
     lambda a: a.max(0),
     lambda a: a.unsqueeze(0) @ a.unsqueeze(1).unsqueeze(0),  # batched matmul
     lambda a: a.item(),

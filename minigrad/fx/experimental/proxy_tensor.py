@@ -59,8 +59,10 @@ class _Tracer(_aten.Layer):
     def handle(self, op, args, kwargs):
         node = self.graph.call(op, tuple(self._node_of(a) for a in args),
                                {k: self._node_of(v) for k, v in kwargs.items()})
-        out = _aten.call(op, *[self._value_of(a) for a in args],
-                         **{k: self._value_of(v) for k, v in kwargs.items()})
+        values = [self._value_of(a) for a in args]
+        kw = {k: self._value_of(v) for k, v in kwargs.items()}
+        out = (_aten.call_below(self, op, *values, **kw) if op in _aten.FACTORIES
+               else _aten.call(op, *values, **kw))
         if _aten.is_inplace(op):  # the changed tensor is now the node's output
             args[0]._fx_node = node
             return args[0]
