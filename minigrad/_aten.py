@@ -150,7 +150,7 @@ EAGER = {
     "dot.default": ops.dot,
     "_unsafe_view.default": lambda x, size: ops.reshape(x, size),
     "clone.default": _clone,
-    "_to_copy.default": lambda x, dtype: ops.clone(ops.to(x, dtype)),
+    "_to_copy.default": lambda x, dtype, layout=None: ops.clone(ops.to(x, dtype)),
     "cat.default": lambda tensors, dim=0: ops.cat(tensors, dim),
     "stack.default": lambda tensors, dim=0: ops.stack(tensors, dim),
     "select_scatter.default": lambda b, s, dim, index: _scatter(b, s, _index(b, dim, index)),

@@ -50,15 +50,18 @@ class _ViewMeta:
         self.op, self.args, self.layer = op, args, layer
 
     def forward(self, base):
-        op = self.op if self.layer.reapply_views else _aten.copy_variant(self.op)
-        return _aten.call(op, base, *self.args)
+        return _aten.call(self._view(self.op), base, *self.args)
+
+    def _view(self, op: str) -> str:
+        """The view op, or its ``_copy`` for ``remove="mutations_and_views"``."""
+        if self.layer.reapply_views or op == "_unsafe_view.default":
+            return op
+        return _aten.copy_variant(op)
 
     def reverse(self, base, mutated):
         """``base`` with this view of it replaced by ``mutated`` (ATen's FunctionalInverses)."""
-        view = self.op if self.layer.reapply_views else _aten.copy_variant(self.op)
-        v = (lambda op: op) if self.layer.reapply_views else _aten.copy_variant
-        call, a = _aten.call, self.args
-        if self.op in ("view.default",):
+        call, a, view, v = _aten.call, self.args, self._view(self.op), self._view
+        if self.op in ("view.default", "_unsafe_view.default"):
             return call(view, mutated, list(base.shape))
         if self.op in ("t.default", "transpose.int", "alias.default"):
             return call(view, mutated, *a)
@@ -79,6 +82,11 @@ class _ViewMeta:
             raise NotImplementedError(f"minigrad's functionalize: an in-place change through "
                                       f"aten.{self.op} is not supported")
         return call(scatter, base, mutated, *a)
+
+
+# (reshape's _unsafe_view is not an alias, yet PyTorch's functionalization treats it as
+# one, with itself as its inverse, in both modes)
+_VIEWS = {*_aten.VIEWS, "_unsafe_view.default"}
 
 
 class FunctionalTensor(_aten.Wrapped):
@@ -137,7 +145,7 @@ class _Functionalizer(_aten.Layer):
     def handle(self, op, args, kwargs):
         if op in _aten.FACTORIES:  # (scalar_tensor: a new tensor, made by what is below)
             return self.wrap(_aten.call_below(self, op, *args, **kwargs))
-        if op in _aten.VIEWS:  # a view: on the value as it is (no sync), one ViewMeta more
+        if op in _VIEWS:  # a view: on the value as it is (no sync), one ViewMeta more
             x = args[0]
             if not self.ours(x):
                 return _aten.call(op, *[self.unwrap(a) for a in args], **kwargs)
@@ -154,6 +162,8 @@ class _Functionalizer(_aten.Layer):
             if not self.ours(x):
                 raise NotImplementedError("minigrad's functionalize: an in-place change of a "
                                           "tensor from outside the function")
+            if out.dtype != x.dtype:  # (x.add_(y) keeps x's dtype; x + y may promote)
+                out = _aten.call("_to_copy.default", out, dtype=x.dtype, layout=_aten.STRIDED)
             x._inner = out  # replace_, commit_update, sync
             x._storage.updates.append((out, x._metas))
             x._storage.generation += 1

@@ -236,6 +236,22 @@ def cases(T):  # noqa: C901 (one function per case)
         b.mul_(a)
         return a + b
 
+    def reshape_copies(a):  # reshape of a transpose: clone, _unsafe_view (a "view")
+        b = a.t().reshape(-1)
+        b.add_(1)
+        return a, b
+
+    def two_views_of_a_base(a, b):
+        v1, v2 = a[0], a[:, 1]
+        v1.mul_(2)
+        b[1:].copy_(a[:2])
+        return v2 + b[0], b
+
+    def inplace_promotes(a, b):  # float32 += float64: functionalize casts back
+        c = a.clone()
+        c.add_(b.double())
+        return c
+
     def same_input_twice(a, b):
         return a + b
 
@@ -275,6 +291,9 @@ def cases(T):  # noqa: C901 (one function per case)
         "functional": (functional, [square]), "where_numbers": (where_numbers, [square]),
         "matmuls": (matmuls, [square, (3, 5), (3,)]),
         "two_inputs": (two_inputs, [square, square]),
+        "inplace_promotes": (inplace_promotes, [square, square]),
+        "reshape_copies": (reshape_copies, [square]),
+        "two_views_of_a_base": (two_views_of_a_base, [(3, 3), (3, 3)]),
         "same_input_twice": (same_input_twice, ["same", "same"]),
         "varargs": (varargs, [square, square]), "numbers": (numbers, [square, 2.5]),
         "nothing_done": (nothing_done, [square]),
@@ -282,6 +301,10 @@ def cases(T):  # noqa: C901 (one function per case)
 
 
 NAMES = list(cases(mg))
+# Where PyTorch's functionalization does not compute the function: a reshape of a
+# transpose copies, but with views removed the transpose is a contiguous t_copy, the
+# reshape a view_copy, and the input is changed (minigrad follows PyTorch).
+NOT_THE_FUNCTION = {("reshape_copies", "mutations_and_views")}
 
 
 def _inputs(T, shapes, seed: int = 0):
@@ -320,6 +343,15 @@ def _assert_same(got, want) -> None:
             assert g == w
 
 
+def _assert_as_pytorch(got: list, want: list) -> None:
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        if isinstance(w, np.ndarray):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6, equal_nan=True)
+        else:
+            assert g == w
+
+
 def _numpy(value):
     return [np.array(x.detach().numpy()) if hasattr(x, "shape") else x for x in _leaves(value)]
 
@@ -345,26 +377,29 @@ def test_traced_graph_computes_the_function(name, remove):
     gm = mg_make_fx(_transform(mg_functionalize, f, remove))(*_inputs(mg, shapes))
     args, expected_args = _inputs(mg, shapes, seed=1), _inputs(mg, shapes, seed=1)
     got, expected = gm(*args), f(*expected_args)
-    _assert_same(got, expected)
-    _assert_same(args, expected_args)
+    if (name, remove) not in NOT_THE_FUNCTION:
+        _assert_same(got, expected)
+        _assert_same(args, expected_args)
     torch_args = _inputs(torch, shapes, seed=1)
     want = torch_make_fx(_transform(torch_functionalize, f_torch, remove))(
         *_inputs(torch, shapes))(*torch_args)
-    for g, w in zip(_numpy(got) + _numpy(args), _numpy(want) + _numpy(torch_args), strict=True):
-        if isinstance(w, np.ndarray):
-            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6, equal_nan=True)
-        else:
-            assert g == w
+    _assert_as_pytorch(_numpy(got) + _numpy(args), _numpy(want) + _numpy(torch_args))
 
 
 @pytest.mark.parametrize("remove", REMOVE[1:])
 @pytest.mark.parametrize("name", NAMES)
 def test_functionalized_function_runs_eagerly(name, remove):
-    """functionalize(f)(x), untraced: f's values, and f's changes to its inputs."""
+    """functionalize(f)(x), untraced: f's values, and f's changes to its inputs; as
+    PyTorch's."""
     f, shapes = cases(mg)[name]
     args, expected_args = _inputs(mg, shapes), _inputs(mg, shapes)
-    _assert_same(mg_functionalize(f, remove=remove)(*args), f(*expected_args))
-    _assert_same(args, expected_args)
+    got = mg_functionalize(f, remove=remove)(*args)
+    if (name, remove) not in NOT_THE_FUNCTION:
+        _assert_same(got, f(*expected_args))
+        _assert_same(args, expected_args)
+    torch_args = _inputs(torch, shapes)
+    want = torch_functionalize(cases(torch)[name][0], remove=remove)(*torch_args)
+    _assert_as_pytorch(_numpy(got) + _numpy(args), _numpy(want) + _numpy(torch_args))
 
 
 def test_graph_module_prints_as_pytorchs():
