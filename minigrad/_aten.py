@@ -354,16 +354,16 @@ class Wrapped(Tensor):
     def dtype(self):
         return self._inner.dtype
 
-    def layout(self) -> np.ndarray:
+    def _memory(self) -> np.ndarray:
         """An array laid out in memory as this tensor's would be (its strides)."""
         return plain(self)._data
 
     def is_contiguous(self) -> bool:
-        return self.layout().flags.c_contiguous
+        return self._memory().flags.c_contiguous
 
     def _viewable(self, shape) -> bool:
         try:
-            np.reshape(self.layout(), ops._infer_shape(shape, self.numel()), copy=False)
+            np.reshape(self._memory(), ops._infer_shape(shape, self.numel()), copy=False)
         except ValueError:
             return False
         return True
