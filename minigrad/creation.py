@@ -304,6 +304,15 @@ def set_rng_state(new_state: Tensor) -> None:
     _random.set_rng_state(new_state._data)
 
 
+def _zero_gradient(out: Tensor, of: Tensor, name: str) -> Tensor:
+    """``out`` recorded as a function of ``of`` (named ``name``) whose gradient is zero,
+    as PyTorch records a sample drawn from (or written into) a tensor that requires
+    grad: a ``where`` that always picks ``out``."""
+    from . import rules
+
+    return rules._where.apply((out, of), {"cond": np.True_}, name=name)
+
+
 def _pointwise(draw, *tensors) -> Tensor:
     """``draw(*arrays)`` of the tensors' data (a batching rule's, inside vmap)."""
     if _vmap() is not None:
@@ -313,11 +322,17 @@ def _pointwise(draw, *tensors) -> Tensor:
 
 def bernoulli(input, p=None, *, generator=None) -> Tensor:  # noqa: A002
     """1 with probability ``input`` (each element), else 0; or with probability ``p``."""
+    from . import grad_mode
+
     dt = input._data.dtype
     if p is None:
-        return _pointwise(lambda a: _random.bernoulli(a, generator).astype(dt), input)
-    return _pointwise(lambda a: _random.bernoulli_scalar(float(p), a.shape, generator)
-                      .astype(dt), input)
+        out = _pointwise(lambda a: _random.bernoulli(a, generator).astype(dt), input)
+    else:
+        out = _pointwise(lambda a: _random.bernoulli_scalar(float(p), a.shape, generator)
+                         .astype(dt), input)
+    if grad_mode.is_grad_enabled() and input.requires_grad:  # (PyTorch's names)
+        out = _zero_gradient(out, input, "BernoulliBackward0" if p is None else "NotImplemented")
+    return out
 
 
 def multinomial(input, num_samples: int, replacement: bool = False, *,  # noqa: A002
@@ -336,26 +351,25 @@ def multinomial(input, num_samples: int, replacement: bool = False, *,  # noqa: 
     return _pointwise(draw, input)
 
 
-def _fill_randomly(tensor: Tensor, draw, name: str, p=None) -> Tensor:
+def _fill_randomly(tensor: Tensor, draw, name: str, p=None, batched_rule=False) -> Tensor:
     """``tensor`` filled with ``draw(shape, contiguous)`` (``draw(shape, contiguous, p)``
     for bernoulli_'s tensor ``p``) in the order of its memory, as ATen's kernels fill it;
     recorded (a zero gradient) as ``name``, or inside vmap as the batching rule says."""
-    from . import engine, grad_mode, ops, rules
+    from . import engine, grad_mode, ops
 
     def fill(out, *p):
         return _random.fill_in_memory_order(out, draw, *p)
 
     target = tensor  # (inside vmap, the tensor under its wrappers: the whole batch)
     if _vmap() is not None:
-        target, out, each = _vmap()._random_inplace(tensor, fill, p)
+        target, out, each = _vmap()._random_inplace(tensor, fill, p, batched_rule)
         name = name if each else "CopyBackwards"
     else:
         ops._check_inplace(tensor)
         out = fill(_random.empty_like(tensor._data),
                    *(() if p is None else (p._data if isinstance(p, Tensor) else p,)))
     if grad_mode.is_grad_enabled() and target.requires_grad:
-        new = rules.add.apply((ops.mul(ops._alias(target), 0), Tensor._make(out)), name=name)
-        ops._commit(target, new)
+        ops._commit(target, _zero_gradient(Tensor._make(out), ops._alias(target), name))
     else:
         target._data[...] = out
         engine.bump_version(target)
@@ -379,7 +393,7 @@ def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
         return _fill_randomly(self, lambda s, c, p: _random.bernoulli(p, generator),
                               "BernoulliBackward1", p)
     return _fill_randomly(self, lambda s, c: _random.bernoulli_scalar(float(p), s, generator),
-                          "BernoulliBackward2")
+                          "BernoulliBackward2", batched_rule=True)
 
 
 def exponential_(self, lambd: float = 1.0, *, generator=None) -> Tensor:

@@ -798,12 +798,19 @@ def _random_like(x: Tensor, fill: Callable, dtype) -> Tensor:
     return _batched(out, different)
 
 
-def _random_inplace(x: Tensor, fill: Callable, p=None) -> tuple:
+def _random_inplace(x: Tensor, fill: Callable, p=None, batched_rule: bool = False) -> tuple:
     """uniform_, normal_, bernoulli_, exponential_ (and nn.init's) on ``x`` inside vmap:
     ``fill(array)`` fills an array in place (``fill(array, p)``: bernoulli_'s p, as an
     array that broadcasts against it).  Returns what to write where: the tensor under
     x's wrappers, the values for its whole batch, and whether they are a sample per
-    example (else "same" copied one example's to each)."""
+    example (else "same" copied one example's to each).  ``batched_rule``: the op's
+    rule is also PyTorch's rule for batched tensors (bernoulli_ of a number), which
+    runs again at the innermost vmap for the batch under its wrapper: nested, that
+    batch is not batched there, and "different" refuses it."""
+    innermost = _innermost_first()[0]
+    if batched_rule and innermost[2] == "different" and len(batching.levels(x)) > 1 \
+            and batching._at_level(x, innermost[0]):
+        raise RuntimeError(_DIFFERENT_INPLACE)
     copied = False  # (whether a "same" vmap inside has made x a copy of one example)
     for lv, _, r in _innermost_first():
         x_at = batching._at_level(x, lv) and not copied

@@ -602,6 +602,18 @@ RANDOM_OPS = [
     "vmap(vmap(lambda a: torch.rand_like(a), in_dims=1, randomness='different'), in_dims=1, randomness='different')(torch.zeros(2, 4, 3))",
     "vmap(vmap(lambda a: a.clone().uniform_(), in_dims=1, randomness='different'), in_dims=2, randomness='different')(torch.zeros(2, 4, 3))",
     "vmap(vmap(lambda m: torch.normal(m, 1.), randomness='different'), randomness='same')(torch.zeros(2, 4, 3))",
+    # bernoulli_ of a number: its rule is also PyTorch's rule for batched tensors
+    "vmap(vmap(lambda b: b.clone().bernoulli_(0.5), randomness='different'), randomness='different')(torch.zeros(2, 3, 2))",
+    "vmap(vmap(lambda b: b.clone().bernoulli_(0.5), randomness='different'), randomness='same')(torch.zeros(2, 3, 2))",
+    "vmap(vmap(lambda b: b.clone().bernoulli_(0.5), randomness='same'), randomness='different')(torch.zeros(2, 3, 2))",
+    "vmap(vmap(lambda b: b.clone().bernoulli_(0.5), randomness='same'), randomness='same')(torch.zeros(2, 3, 2))",
+    "vmap(vmap(lambda b: torch.zeros(2).bernoulli_(0.5) + b, randomness='same'), randomness='different')(torch.zeros(2, 3, 2))",
+    "vmap(lambda a: vmap(lambda b: b + 0)(a.clone().bernoulli_(0.5)), randomness='different')(torch.zeros(2, 3, 2))",
+    # a sample drawn from a tensor that requires grad: a zero gradient, PyTorch's names
+    "torch.bernoulli(torch.full((3,), 0.5, requires_grad=True))",
+    "torch.bernoulli(torch.full((3,), 0.5, requires_grad=True), 0.3)",
+    "vmap(torch.bernoulli, randomness='different')(torch.full((2, 3), 0.5, requires_grad=True))",
+    "(torch.tensor([float('inf'), 1.], requires_grad=True) * 1).uniform_()",
 ]
 
 
