@@ -39,18 +39,18 @@ Tensors, so their own ops are batched.  (Hence, in func.py, a reverse transform
 inside a user's vmap batches its inputs at that vmap's level first: the graph's
 gradient w.r.t. an input shared by the batch would be summed over the batch.)
 
-Where it differs from PyTorch: a rule that needs the batch in front permutes it
-there, but NumPy's results keep their inputs' layout where ATen's kernels write
-a new contiguous tensor, so the rules of reductions, softmax, cat and matmul make
-theirs contiguous (ops outside vmap may still differ in ``is_contiguous()``); an
-in-place op moves a batch that is not along dim 0 there for good (PyTorch
-writes into it where it lies: ``vmap(f, in_dims=1, out_dims=1)`` of an ``f``
-that returns its input modified in place is a permuted view here, the input
-itself in PyTorch), and in-place ops' ``grad_fn`` inside vmap is the op's where
-PyTorch's is ``CopySlices``; a reshape that must copy records no
+Where it differs from PyTorch: NumPy's results keep their inputs' layout where
+ATen's kernels may write a new contiguous tensor (the rules of reductions,
+softmax, cat, stack and matmul make theirs contiguous; other ops, and these
+outside vmap, may differ in ``is_contiguous()``); an
+in-place op that autograd records moves a batch that is not along dim 0 there
+for good (PyTorch records it into the batch where it lies, as ``CopySlices``:
+here the result's ``grad_fn`` is the op's, and ``vmap(f, in_dims=1,
+out_dims=1)`` of an ``f`` that returns its input so modified is a permuted view,
+not the input itself); a reshape that must copy records no
 ``CloneBackward0`` before its ``UnsafeViewBackward0`` (outside vmap too), and
 a few rules name their node as the example's op where PyTorch's rule calls
-another (a batched ``mv`` of a permuted batch, ``max()``); ops.py's functions
+another (``mv`` of a permuted batch, ``max()``, ``F.linear``); ops.py's functions
 that read arrays rather than call primitives (argmax, nll_loss, max(dim),
 indexing by batched indices) run one example at a time.
 """
