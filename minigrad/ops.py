@@ -1034,8 +1034,8 @@ def expand_as(input, other):  # noqa: A002
     return expand(input, other.shape)
 
 
-def broadcast_to(input, shape):  # noqa: A002
-    return expand(input, shape)
+def broadcast_to(input, *shape):  # noqa: A002
+    return expand(input, *shape)
 
 
 def contiguous(input):  # noqa: A002

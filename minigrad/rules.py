@@ -802,7 +802,12 @@ softplus = defprim("softplus", lambda x: np.logaddexp(0, x).astype(x.dtype, copy
                    saves=("self",), doc="d log(1 + e^x) = sigmoid(x) dx")
 abs_ = defprim("abs", np.abs, (lambda g, ans, x: g * sign(x),), (lambda t, ans, x: t * sign(x),),
                saves=("self",), doc="d|x| = sign(x) dx (0 at 0)")
-sign = defprim("sign", np.sign, (lambda g, ans, x: _zeros(g),), (lambda t, ans, x: _zeros(t),),
+def _sign_fwd(x):
+    """PyTorch's (x > 0) - (x < 0): the sign of nan is 0, and of -0 +0."""
+    return x if x.dtype == np.bool_ else np.subtract(x > 0, x < 0, dtype=x.dtype)
+
+
+sign = defprim("sign", _sign_fwd, (lambda g, ans, x: _zeros(g),), (lambda t, ans, x: _zeros(t),),
                doc="sign is flat: zero gradient")
 floor = defprim("floor", np.floor, (lambda g, ans, x: _zeros(g),),
                 (lambda t, ans, x: _zeros(t),), doc="flat: zero gradient")
@@ -919,7 +924,24 @@ sum_to = defprim("sum_to", _sum_to_fwd,
                  (lambda g, ans, x, shape: broadcast_to(g, shape=x.shape),),
                  (lambda t, ans, x, shape: sum_to(t, shape=shape),),
                  grad_fn="SumBackward1", doc="sum over broadcast axes (the transpose of expand)")
-getitem = defprim("getitem", lambda x, idx, advanced: x[idx],
+def _getitem_fwd(x, *, idx, advanced):
+    """``x[idx]``.  An index that picks one number gives a 0-d view, as PyTorch's does
+    (``x[0].add_(1)`` changes x), where NumPy gives a number, a copy."""
+    out = x[idx]
+    return out if type(out) is np.ndarray else x[(*idx, Ellipsis)]
+
+
+def _dense(a: np.ndarray) -> bool:
+    """Whether ``a``'s numbers fill its memory without gaps or overlaps (any order)."""
+    step = a.itemsize
+    for stride, n in sorted((abs(s), n) for s, n in zip(a.strides, a.shape, strict=True) if n != 1):
+        if stride != step:
+            return False
+        step *= n
+    return True
+
+
+getitem = defprim("getitem", _getitem_fwd,
                   (lambda g, ans, x, idx, advanced:
                    scatter(g, idx=idx, shape=x.shape, advanced=advanced),),
                   (lambda t, ans, x, idx, advanced: getitem(t, idx=idx, advanced=advanced),),
@@ -954,7 +976,8 @@ cast = defprim("cast", lambda x, dtype, src: x.astype(dtype),
                (lambda g, ans, x, dtype, src: cast(g, dtype=src, src=dtype),),
                (lambda t, ans, x, dtype, src: cast(t, dtype=dtype, src=src),),
                grad_fn="ToCopyBackward0", doc="a cast: the gradient is cast back")
-clone = defprim("clone", lambda x: np.array(x, copy=True), (lambda g, ans, x: g,),
+clone = defprim("clone", lambda x: np.array(x, copy=True, order="K" if _dense(x) else "C"),
+                (lambda g, ans, x: g,),  # (PyTorch's preserve_format: dense keeps its strides)
                 (lambda t, ans, x: t,), doc="a copy: identity gradient")
 copy_backwards = defprim("copy_backwards", lambda x: x, (lambda g, ans, x: g,),
                          (lambda t, ans, x: t,), grad_fn="CopyBackwards",

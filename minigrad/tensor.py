@@ -428,6 +428,12 @@ class Tensor:
     def is_contiguous(self) -> bool:
         return self._data.flags.c_contiguous
 
+    def stride(self, dim: int | None = None):
+        """The steps, in numbers, between neighbours along each dim (NumPy's strides
+        over the item size)."""
+        steps = tuple(s // self._data.itemsize for s in self._data.strides)
+        return steps if dim is None else steps[dim]
+
     # Conversions ------------------------------------------------------------------
     def item(self):
         if self._data.size != 1:

@@ -80,7 +80,36 @@ WRONG_BEHAVIOUR = {
     "normal broadcasts mean and std": lambda T: T.normal(T.zeros(2, 1), T.ones(3)),
     "normal float64 mean": lambda T: T.normal(T.zeros(3, dtype=T.float64), 2.0),
     "normal negative std": lambda T: T.normal(T.zeros(3), -T.ones(3)),
+    # An element picked by integers is a 0-d view (NumPy's x[0] is a copy):
+    "x[0].add_(1) changes x": lambda T: _changed(T.zeros(3), lambda x: x[0].add_(1)),
+    "x[1][2] += 5 changes x": lambda T: _changed(T.zeros(2, 3), lambda x: x[1][2].add_(5)),
+    "x[i, j] of a transposed x is a view": lambda T: _changed(
+        T.zeros(2, 3).t(), lambda x: x[2, 1].mul_(0).add_(7)),
+    "y[0].mul_(10) of a non-leaf, backward": lambda T: _element_in_place(T),
+    "sign of nan, -0, inf": lambda T: T.sign(T.tensor([float("nan"), -0.0, 2.0, -3.0,
+                                                        float("inf")])),
+    "abs's gradient at nan is 0 (its sign)": lambda T: _grads(
+        lambda T, t: t.abs(), [float("nan"), -1.0, 2.0])(T),
+    "clone of an expanded tensor is contiguous": lambda T: (
+        lambda c: (c.is_contiguous(), c.stride()))(T.ones(3).expand(2, 3).clone()),
+    "clone of a transposed tensor keeps its strides": lambda T: (
+        lambda c: (c.is_contiguous(), c.stride()))(T.ones(2, 3).t().clone()),
+    "stride of a view": lambda T: (T.ones(4, 5)[1:, ::2].stride(), T.ones(4, 5).stride(1)),
+    "broadcast_to(2, 3)": lambda T: T.ones(3).broadcast_to(2, 3).shape,
 }
+
+
+def _changed(x, change):
+    change(x)
+    return x
+
+
+def _element_in_place(T):
+    x = T.arange(1.0, 4.0, requires_grad=True)
+    y = x * 1
+    y[0].mul_(10)
+    y.sum().backward()
+    return y, x.grad
 
 
 def torch_or_mg_ones(x, *shape):
