@@ -289,8 +289,15 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     if _vmap() is not None:
         out = _vmap()._random_pointwise(draw, mean, std)
         return out.requires_grad_() if requires_grad else out
-    return _leaf(draw(mean._data if isinstance(mean, Tensor) else mean,
-                      std._data if isinstance(std, Tensor) else std), requires_grad)
+    out = _leaf(draw(mean._data if isinstance(mean, Tensor) else mean,
+                     std._data if isinstance(std, Tensor) else std), requires_grad)
+    # A sample is not differentiated through its mean or std: PyTorch records a node
+    # (NormalBackward1: mean a tensor, 2: std, 3: both) whose gradients are zeros.
+    name = f"NormalBackward{isinstance(mean, Tensor) + 2 * isinstance(std, Tensor)}"
+    for t in (std, mean):
+        if isinstance(t, Tensor) and t.requires_grad:
+            out = _zero_gradient(out, t, name)
+    return out
 
 
 def get_rng_state() -> Tensor:

@@ -96,7 +96,21 @@ WRONG_BEHAVIOUR = {
         lambda c: (c.is_contiguous(), c.stride()))(T.ones(2, 3).t().clone()),
     "stride of a view": lambda T: (T.ones(4, 5)[1:, ::2].stride(), T.ones(4, 5).stride(1)),
     "broadcast_to(2, 3)": lambda T: T.ones(3).broadcast_to(2, 3).shape,
+    "normal(mean, std) that require grad: zero gradients": lambda T: _normal_grads(T),
 }
+
+
+def _normal_grads(T):
+    m = T.tensor([1.0, 2.0], requires_grad=True)
+    s = T.tensor([0.5, 2.0], requires_grad=True)
+    seen = []
+    for draw in (lambda: T.normal(m, s), lambda: T.normal(m, 1.0), lambda: T.normal(0.0, s),
+                 lambda: T.normal(T.zeros(2, 1), s)):
+        m.grad = s.grad = None
+        y = draw()
+        y.sum().backward()
+        seen.append((y, type(y.grad_fn).__name__, m.grad, s.grad))
+    return seen
 
 
 def _changed(x, change):
