@@ -79,17 +79,23 @@ def _row_sum(items: np.ndarray) -> np.ndarray:
 def _short_row(a: np.ndarray, lanes: int):
     """``inner_sum`` of a contiguous row shorter than ``16 * ILP * lanes`` (a loss's
     sum or mean: no cascade level fills), in fewer NumPy calls.  np.add.reduce down
-    the columns of a C-ordered block of 4 x lanes or more columns adds each column in
-    order (checked by tests/test_torch_api.py on every such length)."""
+    the columns of a C-ordered block adds each column in order (tests/test_torch_api.py
+    checks every such length).  Sums start from their first term, not +0: that changes
+    only a sum of zeros, which the final + 0 makes +0."""
     n, width = len(a), ILP * lanes
     k, nv = n // width, n // lanes
-    v = a[:nv * lanes].reshape(nv, lanes)
+    rows = a[:nv * lanes].reshape(nv, lanes)
     if k:  # the 4 accumulators (as rows), each down its k vectors; then in order
-        acc = np.add.reduce(a[:k * width].reshape(k, width), axis=0).reshape(ILP, lanes)
-        vec = np.add.reduce(np.concatenate([acc[:1], v[k * ILP:], acc[1:]]), axis=0)
-    else:  # fewer than 4 vectors: each lane in order
-        vec = np.add.reduce(v, axis=0)
-    return np.add.accumulate(np.concatenate([a[nv * lanes:], vec]))[-1] + a.dtype.type(0)
+        acc = (a[:width] if k == 1 else np.add.reduce(a[:k * width].reshape(k, width), axis=0)
+               ).reshape(ILP, lanes)
+        if nv > k * ILP:
+            rows = np.concatenate([acc[:1], rows[k * ILP:], acc[1:]])
+        else:
+            rows = acc
+    vec = np.add.reduce(rows, axis=0)  # (fewer than 4 vectors: each lane in order)
+    if n > nv * lanes:
+        vec = np.concatenate([a[nv * lanes:], vec])
+    return np.add.accumulate(vec)[-1] + a.dtype.type(0)
 
 
 def inner_sum(a: np.ndarray, lanes: int) -> np.ndarray:
@@ -130,6 +136,9 @@ def cascade_sum(x: np.ndarray, axes, keepdims: bool):
     per sum); else NumPy's.  ``axes``: None (all) or a tuple of axes."""
     nd = x.ndim
     lanes = LANES.get(x.dtype)
+    if axes is None and lanes and lanes <= x.size < 16 * ILP * lanes and x.flags.c_contiguous:
+        out = _short_row(x.reshape(-1), lanes)  # (a loss: the common case, first)
+        return out.reshape((1,) * nd) if keepdims else out
     if lanes is None or x.size < 2 or nd == 0:
         return np.add.reduce(x, axis=axes, keepdims=keepdims)
     dims = set(range(nd)) if axes is None else {d % nd for d in axes}
